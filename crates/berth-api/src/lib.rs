@@ -11,3 +11,13 @@
 pub mod registry;
 
 pub use registry::{GenerationPolicy, Registry, ResourceInfo, Scope, Subresource};
+
+pub mod protobuf;
+
+pub mod convert;
+pub mod duration;
+pub mod fields;
+pub mod schema;
+pub mod selector;
+pub mod table;
+pub mod validation;
