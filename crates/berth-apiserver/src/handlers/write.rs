@@ -1,0 +1,648 @@
+//! `create`, `update` (PUT) and `patch`, with the server-owned metadata, the status and scale
+//! subresource split, optimistic concurrency and finalizer-driven removal.
+
+use axum::response::Response;
+use base64::Engine;
+use http::StatusCode;
+use rand::Rng;
+use serde_json::{Value, json};
+
+use berth_api::Registry;
+use berth_api::registry::{GenerationPolicy, ResourceInfo};
+use berth_api::validation::{self, FieldError};
+use berth_store::Error as StoreError;
+
+use super::Ctx;
+use super::namespaces::check_namespace_open;
+use super::read::{load, respond_one, scale_of, store_error};
+use crate::codec::{decode_json, decode_object, media_type};
+use crate::convert;
+use crate::objects;
+use crate::request::FieldValidation;
+use crate::status::{ApiError, ApiResult, Cause};
+
+/// How many times a write without a precondition retries after losing a race.
+const MAX_RETRIES: usize = 16;
+
+/// Field errors as `Status` causes.
+pub(crate) fn causes(errs: &[FieldError]) -> Vec<Cause> {
+    errs.iter()
+        .map(|e| Cause {
+            reason: e.reason().to_owned(),
+            message: e.body(),
+            field: e.field.clone(),
+        })
+        .collect()
+}
+
+/// Decodes `obj` into its Kubernetes type as upstream's decoder does: wrong types are a `400`,
+/// and unknown fields are refused, warned about or dropped per `fieldValidation`.
+pub(crate) fn decode_typed(
+    ctx: &Ctx,
+    group: &str,
+    version: &str,
+    kind: &str,
+    obj: &Value,
+) -> ApiResult<Value> {
+    use berth_api::schema;
+    // The type's decoder wants its own apiVersion and kind; a body may leave them out.
+    let mut obj = obj.clone();
+    if let Some(map) = obj.as_object_mut() {
+        let api_version = if group.is_empty() {
+            version.to_owned()
+        } else {
+            format!("{group}/{version}")
+        };
+        map.entry("apiVersion")
+            .or_insert_with(|| json!(api_version));
+        map.entry("kind").or_insert_with(|| json!(kind));
+    }
+    let decoded = schema::decode(group, kind, &obj)
+        .map_err(|e| ApiError::bad_request(schema::cannot_handle(kind, version, &e.0)))?;
+    if !decoded.unknown.is_empty() {
+        match ctx.query.field_validation()? {
+            FieldValidation::Strict => {
+                return Err(ApiError::bad_request(schema::cannot_handle(
+                    kind,
+                    version,
+                    &schema::strict_message(&decoded.unknown),
+                )));
+            }
+            FieldValidation::Warn => {
+                for f in &decoded.unknown {
+                    ctx.warn(format!("unknown field \"{f}\""));
+                }
+            }
+            FieldValidation::Ignore => {}
+        }
+    }
+    Ok(decoded.object)
+}
+
+/// Refuses a body whose `apiVersion`/`kind` name another resource.
+fn check_type_meta(obj: &Value, group: &str, version: &str, kind: &str) -> ApiResult<()> {
+    let expected = if group.is_empty() {
+        version.to_owned()
+    } else {
+        format!("{group}/{version}")
+    };
+    if let Some(av) = obj
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        && av != expected
+    {
+        return Err(ApiError::bad_request(format!(
+            "the API version in the data ({av}) does not match the expected API version ({expected})"
+        )));
+    }
+    if let Some(k) = obj
+        .get("kind")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        && k != kind
+    {
+        return Err(ApiError::bad_request(format!(
+            "the kind in the data ({k}) does not match the expected kind ({kind})"
+        )));
+    }
+    Ok(())
+}
+
+fn random_suffix() -> String {
+    let alphabet = validation::GENERATE_NAME_ALPHABET.as_bytes();
+    let mut rng = rand::rng();
+    (0..5)
+        .map(|_| char::from(alphabet[rng.random_range(0..alphabet.len())]))
+        .collect()
+}
+
+/// Puts the request's namespace into the object, or refuses a mismatch (upstream's
+/// `BeforeCreate`/`BeforeUpdate` namespace check).
+fn settle_namespace(ctx: &Ctx, obj: &mut Value) -> ApiResult<()> {
+    let info = ctx.target.info;
+    let meta = objects::meta_mut(obj);
+    if !info.namespaced() {
+        meta.remove("namespace");
+        return Ok(());
+    }
+    let Some(url_ns) = ctx.target.namespace.as_deref() else {
+        return Err(ApiError::method_not_supported(info, "create"));
+    };
+    match meta.get("namespace").and_then(Value::as_str) {
+        None | Some("") => {
+            meta.insert("namespace".into(), json!(url_ns));
+            Ok(())
+        }
+        Some(ns) if ns == url_ns => Ok(()),
+        Some(_) => Err(ApiError::bad_request(
+            "the namespace of the provided object does not match the namespace sent on the request",
+        )),
+    }
+}
+
+/// A Secret's `stringData` is write-only: it is merged into `data` (winning on a clash) and
+/// dropped, as upstream's conversion does.
+fn fold_string_data(info: &ResourceInfo, obj: &mut Value) {
+    if !(info.group.is_empty() && info.plural == "secrets") {
+        return;
+    }
+    let Some(string_data) = obj.as_object_mut().and_then(|m| m.remove("stringData")) else {
+        return;
+    };
+    let Some(entries) = string_data.as_object() else {
+        return;
+    };
+    if !obj.get("data").is_some_and(Value::is_object) {
+        obj["data"] = json!({});
+    }
+    for (k, v) in entries {
+        let text = v.as_str().unwrap_or_default();
+        obj["data"][k] = json!(base64::engine::general_purpose::STANDARD.encode(text));
+    }
+}
+
+/// What the server sets on a new object of `info`, beyond generic metadata.
+fn prepare_create(info: &ResourceInfo, obj: &mut Value) {
+    fold_string_data(info, obj);
+    if info.status_subresource
+        && let Some(map) = obj.as_object_mut()
+    {
+        map.remove("status");
+    }
+    if info.generation != GenerationPolicy::None {
+        objects::meta_mut(obj).insert("generation".into(), json!(1));
+    }
+    if info.group.is_empty() && info.plural == "namespaces" {
+        let name = objects::name(obj).to_owned();
+        let labels = objects::meta_mut(obj)
+            .entry("labels")
+            .or_insert_with(|| json!({}));
+        if let Some(labels) = labels.as_object_mut() {
+            labels.insert("kubernetes.io/metadata.name".into(), json!(name));
+        }
+        if obj.pointer("/spec/finalizers").is_none() {
+            obj["spec"] = json!({"finalizers": ["kubernetes"]});
+        }
+        obj["status"] = json!({"phase": "Active"});
+    }
+}
+
+/// `POST` to a collection.
+pub(crate) async fn create(ctx: &Ctx, body: &[u8]) -> ApiResult<Response> {
+    let info = ctx.target.info;
+    let dry_run = ctx.query.dry_run()?;
+    ctx.query.field_validation()?;
+    let obj = decode_object(&ctx.headers, body)?;
+    check_type_meta(&obj, info.group, info.version, info.kind)?;
+    let mut obj = decode_typed(ctx, info.group, info.version, info.kind, &obj)?;
+    settle_namespace(ctx, &mut obj)?;
+    objects::clear_server_fields(&mut obj);
+    let (obj, rev) = create_object(ctx, obj, dry_run).await?;
+    let mut out = convert::outward(info, obj);
+    if let Some(rev) = rev {
+        objects::set_resource_version(&mut out, rev);
+    }
+    respond_one(ctx, &out, StatusCode::CREATED)
+}
+
+/// Validates and stores a new object (already namespaced and stripped of server fields).
+/// Returns the stored object and its revision (`None` for a dry run).
+pub(crate) async fn create_object(
+    ctx: &Ctx,
+    mut obj: Value,
+    dry_run: bool,
+) -> ApiResult<(Value, Option<i64>)> {
+    let info = ctx.target.info;
+    let generate = objects::name(&obj)
+        .is_empty()
+        .then(|| objects::meta_str(&obj, "generateName").map(str::to_owned))
+        .flatten()
+        .filter(|g| !g.is_empty());
+    if let Some(prefix) = &generate {
+        let name = validation::generate_name(prefix, &random_suffix());
+        objects::meta_mut(&mut obj).insert("name".into(), json!(name));
+    }
+    prepare_create(info, &mut obj);
+    let errs = validation::validate_create(info, &obj);
+    if !errs.is_empty() {
+        return Err(ApiError::invalid(info, objects::name(&obj), &causes(&errs)));
+    }
+    if info.namespaced() {
+        let ns = objects::meta_str(&obj, "namespace")
+            .unwrap_or("")
+            .to_owned();
+        check_namespace_open(ctx, &ns, info, objects::name(&obj)).await?;
+    }
+    let now = ctx.srv.now();
+    let meta = objects::meta_mut(&mut obj);
+    meta.insert("uid".into(), json!(uuid::Uuid::new_v4().to_string()));
+    meta.insert("creationTimestamp".into(), json!(crate::time::format(now)));
+    let mut obj = convert::inward(info, obj)?;
+    let storage = Registry.storage_of(info);
+    let mut attempts = 0;
+    loop {
+        let name = objects::name(&obj).to_owned();
+        let key = objects::key(storage, objects::meta_str(&obj, "namespace"), &name);
+        if dry_run {
+            return match ctx.srv.store().get(&key).await.map_err(store_error)? {
+                Some(_) => Err(ApiError::already_exists(info, &name)),
+                None => Ok((obj, None)),
+            };
+        }
+        match ctx.srv.store().create(&key, objects::to_store(&obj)?).await {
+            Ok(rev) => {
+                objects::set_resource_version(&mut obj, rev);
+                return Ok((obj, Some(rev)));
+            }
+            Err(StoreError::AlreadyExists { .. }) => {
+                if let Some(prefix) = generate.as_deref().filter(|_| attempts < 7) {
+                    attempts += 1;
+                    let name = validation::generate_name(prefix, &random_suffix());
+                    objects::meta_mut(&mut obj).insert("name".into(), json!(name));
+                    continue;
+                }
+                let mut err = ApiError::already_exists(info, &name);
+                if generate.is_some() {
+                    err.message.push_str(
+                        ", the server was not able to generate a unique name for the object",
+                    );
+                    err.retry_after = Some(1);
+                } else if let Some(kv) = ctx.srv.store().get(&key).await.map_err(store_error)?
+                    && objects::is_deleting(&objects::from_store(&kv)?)
+                {
+                    err.message = format!("object is being deleted: {}", err.message);
+                }
+                return Err(err);
+            }
+            Err(e) => return Err(store_error(e)),
+        }
+    }
+}
+
+/// Builds the object to store from the current one and the client's version, for the main
+/// resource or a subresource.
+fn prepare_update(ctx: &Ctx, old: &Value, incoming: Value) -> ApiResult<Value> {
+    let info = ctx.target.info;
+    let mut new = match ctx.target.subresource.as_deref() {
+        Some("status") => {
+            let mut new = old.clone();
+            match incoming.get("status") {
+                Some(s) => new["status"] = s.clone(),
+                None => {
+                    if let Some(map) = new.as_object_mut() {
+                        map.remove("status");
+                    }
+                }
+            }
+            return Ok(new);
+        }
+        Some("finalize") => {
+            let mut new = old.clone();
+            let finalizers = incoming
+                .pointer("/spec/finalizers")
+                .cloned()
+                .unwrap_or_else(|| json!([]));
+            new["spec"]["finalizers"] = finalizers;
+            return Ok(new);
+        }
+        Some("scale") => {
+            let replicas = incoming
+                .pointer("/spec/replicas")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| ApiError::bad_request("scale: spec.replicas is required"))?;
+            if replicas < 0 {
+                let errs = [FieldError::invalid(
+                    "spec.replicas",
+                    replicas,
+                    "must be greater than or equal to 0",
+                )];
+                return Err(ApiError::invalid_options(
+                    "Scale",
+                    "autoscaling",
+                    &causes(&errs),
+                ));
+            }
+            let mut new = old.clone();
+            new["spec"]["replicas"] = json!(replicas);
+            new
+        }
+        _ => incoming,
+    };
+    fold_string_data(info, &mut new);
+    if info.status_subresource {
+        match old.get("status") {
+            Some(s) => new["status"] = s.clone(),
+            None => {
+                if let Some(map) = new.as_object_mut() {
+                    map.remove("status");
+                }
+            }
+        }
+    }
+    if info.group.is_empty() && info.plural == "namespaces" {
+        new["spec"] = old.get("spec").cloned().unwrap_or_else(|| json!({}));
+    }
+    let old_meta = old.get("metadata").cloned().unwrap_or_else(|| json!({}));
+    let meta = objects::meta_mut(&mut new);
+    if meta
+        .get("uid")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+        && let Some(uid) = old_meta.get("uid")
+    {
+        meta.insert("uid".into(), uid.clone());
+    }
+    for field in ["creationTimestamp", "deletionTimestamp", "generation"] {
+        match old_meta.get(field) {
+            Some(v) => meta.insert(field.into(), v.clone()),
+            None => meta.remove(field),
+        };
+    }
+    if !meta.contains_key("deletionGracePeriodSeconds")
+        && let Some(v) = old_meta.get("deletionGracePeriodSeconds")
+    {
+        meta.insert("deletionGracePeriodSeconds".into(), v.clone());
+    }
+    meta.remove("selfLink");
+    if objects::generation_changed(info.generation, old, &new) {
+        let g = objects::generation(old) + 1;
+        objects::meta_mut(&mut new).insert("generation".into(), json!(g));
+    }
+    Ok(new)
+}
+
+/// Whether an update leaves an object that is being deleted with nothing holding it.
+fn released(info: &ResourceInfo, obj: &Value) -> bool {
+    if !objects::is_deleting(obj) || !objects::finalizers(obj).is_empty() {
+        return false;
+    }
+    if info.plural == "namespaces" && info.group.is_empty() {
+        return obj
+            .pointer("/spec/finalizers")
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty);
+    }
+    if info.plural == "pods" && info.group.is_empty() {
+        // A pod is removed by its kubelet once its grace period is over.
+        return obj
+            .pointer("/metadata/deletionGracePeriodSeconds")
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+            == 0;
+    }
+    true
+}
+
+/// Outcome of a committed write.
+pub(crate) enum Written {
+    /// Stored at a revision.
+    Stored(Value),
+    /// Removed: the last finalizer went away from an object being deleted.
+    Removed(Value),
+}
+
+/// Validates `new` against `old` and commits it with compare-and-swap on `old_rev`.
+/// `Ok(None)` means the store moved on and the caller should retry on fresh state.
+pub(crate) async fn commit_update(
+    ctx: &Ctx,
+    old: &Value,
+    old_rev: i64,
+    new: Value,
+    dry_run: bool,
+) -> ApiResult<Option<Written>> {
+    let info = ctx.target.info;
+    let storage = Registry.storage_of(info);
+    let name = objects::name(old).to_owned();
+    // The write is compare-and-swap on `old_rev` whatever the client sent, so validate it as
+    // the conditional update it is.
+    let mut new = new;
+    objects::set_resource_version(&mut new, old_rev);
+    let errs = validation::validate_update(storage, &new, old);
+    if !errs.is_empty() {
+        return Err(ApiError::invalid(info, &name, &causes(&errs)));
+    }
+    if objects::is_deleting(old) {
+        let before = objects::finalizers(old);
+        let added: Vec<String> = objects::finalizers(&new)
+            .into_iter()
+            .filter(|f| !before.contains(f))
+            .collect();
+        if !added.is_empty() {
+            let list = added
+                .iter()
+                .map(|f| format!("{f:?}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let errs = [FieldError::forbidden(
+                "metadata.finalizers",
+                format!(
+                    "no new finalizers can be added if the object is being deleted, found new finalizers []string{{{list}}}"
+                ),
+            )];
+            return Err(ApiError::invalid(info, &name, &causes(&errs)));
+        }
+    }
+    let key = objects::key(storage, objects::meta_str(old, "namespace"), &name);
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+            m.remove("resourceVersion");
+        }
+        v
+    };
+    if strip(old) == strip(&new) {
+        // Upstream skips writes that change nothing: same object, same resourceVersion.
+        let mut same = new;
+        objects::set_resource_version(&mut same, old_rev);
+        return Ok(Some(Written::Stored(same)));
+    }
+    if released(storage, &new) {
+        if dry_run {
+            return Ok(Some(Written::Removed(new)));
+        }
+        return match ctx.srv.store().delete(&key, Some(old_rev)).await {
+            Ok((rev, _)) => {
+                let mut gone = new;
+                objects::set_resource_version(&mut gone, rev);
+                Ok(Some(Written::Removed(gone)))
+            }
+            Err(StoreError::Conflict { .. } | StoreError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(store_error(e)),
+        };
+    }
+    if dry_run {
+        return Ok(Some(Written::Stored(new)));
+    }
+    match ctx
+        .srv
+        .store()
+        .update(&key, objects::to_store(&new)?, old_rev)
+        .await
+    {
+        Ok(rev) => {
+            let mut stored = new;
+            objects::set_resource_version(&mut stored, rev);
+            Ok(Some(Written::Stored(stored)))
+        }
+        Err(StoreError::Conflict { .. } | StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(store_error(e)),
+    }
+}
+
+fn respond_written(ctx: &Ctx, written: Written) -> ApiResult<Response> {
+    let info = ctx.target.info;
+    let obj = match written {
+        Written::Stored(obj) | Written::Removed(obj) => convert::outward(info, obj),
+    };
+    if ctx.target.subresource.as_deref() == Some("scale") {
+        return Ok(crate::codec::json_response(
+            StatusCode::OK,
+            &scale_of(&obj)?,
+        ));
+    }
+    respond_one(ctx, &obj, StatusCode::OK)
+}
+
+/// `PUT` of an object or subresource.
+pub(crate) async fn update(ctx: &Ctx, body: &[u8]) -> ApiResult<Response> {
+    let info = ctx.target.info;
+    let dry_run = ctx.query.dry_run()?;
+    ctx.query.field_validation()?;
+    let url_name = ctx.target.name.clone().unwrap_or_default();
+    let incoming = decode_object(&ctx.headers, body)?;
+    let mut incoming = if ctx.target.subresource.as_deref() == Some("scale") {
+        check_type_meta(&incoming, "autoscaling", "v1", "Scale")?;
+        incoming
+    } else {
+        check_type_meta(&incoming, info.group, info.version, info.kind)?;
+        decode_typed(ctx, info.group, info.version, info.kind, &incoming)?
+    };
+    let body_name = objects::name(&incoming).to_owned();
+    if body_name != url_name {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({body_name}) does not match the name on the URL ({url_name})"
+        )));
+    }
+    if info.namespaced() {
+        settle_namespace(ctx, &mut incoming)?;
+    }
+    let precondition = objects::resource_version(&incoming)?;
+    for _ in 0..MAX_RETRIES {
+        let Some((old, old_rev)) = load(ctx).await? else {
+            if info.create_on_update && ctx.target.subresource.is_none() {
+                let mut obj = incoming.clone();
+                objects::clear_server_fields(&mut obj);
+                let (obj, rev) = create_object(ctx, obj, dry_run).await?;
+                let mut out = convert::outward(info, obj);
+                if let Some(rev) = rev {
+                    objects::set_resource_version(&mut out, rev);
+                }
+                return respond_one(ctx, &out, StatusCode::CREATED);
+            }
+            return Err(ApiError::not_found(info, &url_name));
+        };
+        if precondition.is_some_and(|rv| rv != old_rev) {
+            return Err(ApiError::conflict(info, &url_name));
+        }
+        let new = prepare_update(ctx, &old, convert::inward(info, incoming.clone())?)?;
+        if let Some(written) = commit_update(ctx, &old, old_rev, new, dry_run).await? {
+            return respond_written(ctx, written);
+        }
+        if precondition.is_some() {
+            return Err(ApiError::conflict(info, &url_name));
+        }
+    }
+    Err(ApiError::conflict(info, &url_name))
+}
+
+/// The patch formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PatchKind {
+    /// RFC 7386 JSON merge patch.
+    Merge,
+    /// RFC 6902 JSON patch.
+    Json,
+}
+
+const PATCH_TYPES: &[&str] = &[
+    "application/json-patch+json",
+    "application/merge-patch+json",
+];
+
+fn apply_patch(kind: PatchKind, base: &Value, body: &[u8]) -> ApiResult<Value> {
+    let mut out = base.clone();
+    match kind {
+        PatchKind::Merge => {
+            let patch = decode_json(body)?;
+            if !patch.is_object() {
+                return Err(ApiError::bad_request("merge patch must be a JSON object"));
+            }
+            json_patch::merge(&mut out, &patch);
+        }
+        PatchKind::Json => {
+            let ops: json_patch::Patch = serde_json::from_slice(body).map_err(|e| {
+                ApiError::bad_request(format!(
+                    "the server rejected our request due to an error in our request: {e}"
+                ))
+            })?;
+            json_patch::patch(&mut out, &ops).map_err(|e| ApiError {
+                code: 422,
+                reason: "Invalid",
+                message: format!(
+                    "the server rejected our request due to an error in our request: {e}"
+                ),
+                details: None,
+                retry_after: None,
+            })?;
+        }
+    }
+    if !out.is_object() {
+        return Err(ApiError::bad_request(
+            "the patched object is not a JSON object",
+        ));
+    }
+    Ok(out)
+}
+
+/// `PATCH` of an object or subresource.
+pub(crate) async fn patch(ctx: &Ctx, body: &[u8]) -> ApiResult<Response> {
+    let info = ctx.target.info;
+    let dry_run = ctx.query.dry_run()?;
+    ctx.query.field_validation()?;
+    let kind = match media_type(&ctx.headers).as_str() {
+        "application/merge-patch+json" => PatchKind::Merge,
+        "application/json-patch+json" => PatchKind::Json,
+        other => return Err(ApiError::unsupported_media_type(other, PATCH_TYPES)),
+    };
+    let name = ctx.target.name.clone().unwrap_or_default();
+    for _ in 0..MAX_RETRIES {
+        let (old, old_rev) = load(ctx)
+            .await?
+            .ok_or_else(|| ApiError::not_found(info, &name))?;
+        let outward = convert::outward(info, old.clone());
+        let scale = ctx.target.subresource.as_deref() == Some("scale");
+        let base = if scale { scale_of(&outward)? } else { outward };
+        let patched = apply_patch(kind, &base, body)?;
+        if objects::resource_version(&patched)?.is_some_and(|rv| rv != old_rev) {
+            return Err(ApiError::conflict(info, &name));
+        }
+        if objects::name(&patched) != name {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({}) does not match the name on the URL ({name})",
+                objects::name(&patched)
+            )));
+        }
+        let incoming = if scale {
+            patched
+        } else {
+            let typed = decode_typed(ctx, info.group, info.version, info.kind, &patched)?;
+            convert::inward(info, typed)?
+        };
+        let new = prepare_update(ctx, &old, incoming)?;
+        if let Some(written) = commit_update(ctx, &old, old_rev, new, dry_run).await? {
+            return respond_written(ctx, written);
+        }
+    }
+    Err(ApiError::conflict(info, &name))
+}
