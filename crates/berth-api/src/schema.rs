@@ -83,7 +83,7 @@ fn lost_fields(input: &Value, output: &Value, path: &str, out: &mut Vec<String>)
                 };
                 match b.get(k) {
                     Some(w) => lost_fields(v, w, &child, out),
-                    None if v.is_null() || is_empty_container(v) => {}
+                    None if v.is_null() => {}
                     None => out.push(child),
                 }
             }
@@ -94,15 +94,6 @@ fn lost_fields(input: &Value, output: &Value, path: &str, out: &mut Vec<String>)
             }
         }
         _ => {}
-    }
-}
-
-/// Empty maps and lists that a type encodes as absent are not unknown fields.
-fn is_empty_container(v: &Value) -> bool {
-    match v {
-        Value::Object(m) => m.values().all(|v| v.is_null() || is_empty_container(v)),
-        Value::Array(a) => a.is_empty(),
-        _ => false,
     }
 }
 
@@ -163,7 +154,7 @@ mod tests {
         let obj = json!({
             "apiVersion": "v1",
             "kind": "Pod",
-            "metadata": {"name": "p", "creationTimestamp": null, "labels": {}},
+            "metadata": {"name": "p", "creationTimestamp": null, "labels": {}, "annotations": {}},
             "spec": {"containers": [{"name": "c", "image": "i", "resources": {}}]},
             "status": {},
         });

@@ -14,8 +14,11 @@ use serde_json::{Map, Value};
 mod names;
 mod parse;
 
-pub(crate) use names::go_quote;
-use names::{aggregate, go_string_slice, key_error, label_value_errors};
+use crate::validation::field::FieldError;
+use crate::validation::gofmt;
+/// Go's `%q`, under the name `fields` and `table` import it by.
+pub(crate) use crate::validation::gofmt::quote as go_quote;
+use names::{aggregate, key_error, value_error, values_bad_value};
 
 /// A label selector could not be parsed or built; the message is upstream's text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -80,10 +83,7 @@ impl<S: BuildHasher> Labels for HashMap<String, String, S> {
 impl Requirement {
     /// Builds a requirement, validating key and values as upstream `labels.NewRequirement` does.
     pub fn new(key: &str, op: Operator, values: Vec<String>) -> Result<Self, LabelSelectorError> {
-        let mut errs = Vec::new();
-        if let Some(e) = key_error(key, "key") {
-            errs.push(e);
-        }
+        let mut errs: Vec<FieldError> = key_error(key, "key").into_iter().collect();
         let bad_count = match op {
             Operator::In | Operator::NotIn if values.is_empty() => {
                 Some("for 'in', 'notin' operators, values set can't be empty")
@@ -102,30 +102,25 @@ impl Requirement {
             _ => None,
         };
         if let Some(detail) = bad_count {
-            errs.push(format!(
-                "values: Invalid value: {}: {detail}",
-                go_string_slice(&values)
+            errs.push(FieldError::invalid(
+                "values",
+                values_bad_value(&values),
+                detail,
             ));
         }
         if matches!(op, Operator::GreaterThan | Operator::LessThan) {
             for (i, v) in values.iter().enumerate() {
                 if v.parse::<i64>().is_err() {
-                    errs.push(format!(
-                        "values[{i}]: Invalid value: {}: for 'Gt', 'Lt' operators, the value must be an integer",
-                        go_quote(v)
+                    errs.push(FieldError::invalid(
+                        format!("values[{i}]"),
+                        v,
+                        "for 'Gt', 'Lt' operators, the value must be an integer",
                     ));
                 }
             }
         }
         for (i, v) in values.iter().enumerate() {
-            let msgs = label_value_errors(v);
-            if !msgs.is_empty() {
-                errs.push(format!(
-                    "values[{i}][{key}]: Invalid value: {}: {}",
-                    go_quote(v),
-                    msgs.join("; ")
-                ));
-            }
+            errs.extend(value_error(key, v, &format!("values[{i}]")));
         }
         if errs.is_empty() {
             Ok(Requirement {
@@ -134,7 +129,7 @@ impl Requirement {
                 values,
             })
         } else {
-            Err(LabelSelectorError(aggregate(errs)))
+            Err(LabelSelectorError(aggregate(&errs)))
         }
     }
 
@@ -281,7 +276,7 @@ impl Selector {
                 other => {
                     return Err(LabelSelectorError(format!(
                         "{} is not a valid label selector operator",
-                        go_quote(other)
+                        gofmt::quote(other)
                     )));
                 }
             };
@@ -562,6 +557,17 @@ mod tests {
             let err = Selector::parse(input).unwrap_err();
             assert_eq!(err.to_string(), want, "{input}");
         }
+    }
+
+    #[test]
+    fn bad_values_are_quoted_like_go_strconv() {
+        // Upstream prints the value with `%q`: characters Go does not consider printable
+        // (a no-break space here) are escaped.
+        let err = Selector::parse("k=a\u{a0}b").unwrap_err().to_string();
+        assert!(
+            err.starts_with("unable to parse requirement: values[0][k]: Invalid value: \"a\\u00a0b\": a valid label"),
+            "{err}"
+        );
     }
 
     #[test]

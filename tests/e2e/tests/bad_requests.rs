@@ -117,6 +117,13 @@ fn bad_requests_get_upstream_codes_and_change_nothing() -> anyhow::Result<()> {
         case("PUT on a collection", "PUT", cms, cm("x"), 405, "MethodNotAllowed"),
         case("negative scale", "PUT", "/apis/apps/v1/namespaces/default/deployments/web/scale", json!({"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "web"}, "spec": {"replicas": -1}}).to_string(), 422, "Invalid"),
     ];
+    for c in cases.iter_mut().filter(|c| c.method == "PATCH") {
+        c.content_type = if c.body.starts_with(b"[") {
+            "application/json-patch+json"
+        } else {
+            "application/merge-patch+json"
+        };
+    }
     let mut merge = case(
         "merge patch with unsupported content type",
         "PATCH",

@@ -166,7 +166,7 @@ impl<'a> Parser<'a> {
         let key = lit;
         // The parser checks the key with no field path, which upstream renders as `<nil>`.
         if let Some(e) = key_error(key, "<nil>") {
-            return Err(e);
+            return Err(e.to_string());
         }
         if matches!(self.peek(true).0, Tok::End | Tok::Comma) && op.is_none() {
             op = Some(Operator::Exists);

@@ -11,7 +11,7 @@ use berth_store::Error as StoreError;
 use super::Ctx;
 use super::filter::Filter;
 use super::read::{load, load_named, read_page, respond_one, store_error};
-use super::write::{Written, commit_update};
+use super::write::{Written, commit_deletion_mark};
 use crate::codec::{decode_json, json_response};
 use crate::convert;
 use crate::objects;
@@ -241,7 +241,8 @@ async fn delete_loaded(ctx: &Ctx, name: &str, opts: &DeleteOptions) -> ApiResult
                     Err(e) => return Err(store_error(e)),
                 }
             }
-            Plan::Mark(new) => match commit_update(ctx, &old, rev, new, opts.dry_run).await? {
+            Plan::Mark(new) => match commit_deletion_mark(ctx, &old, rev, new, opts.dry_run).await?
+            {
                 Some(Written::Stored(obj)) => return Ok((convert::outward(info, obj), false)),
                 Some(Written::Removed(obj)) => return Ok((convert::outward(info, obj), true)),
                 None => continue,

@@ -411,6 +411,29 @@ pub(crate) async fn commit_update(
     new: Value,
     dry_run: bool,
 ) -> ApiResult<Option<Written>> {
+    commit(ctx, old, old_rev, new, dry_run, true).await
+}
+
+/// Marks an object for deletion: the server's own metadata change, which is not a client
+/// update and so skips update validation (upstream's `BeforeDelete` path).
+pub(crate) async fn commit_deletion_mark(
+    ctx: &Ctx,
+    old: &Value,
+    old_rev: i64,
+    new: Value,
+    dry_run: bool,
+) -> ApiResult<Option<Written>> {
+    commit(ctx, old, old_rev, new, dry_run, false).await
+}
+
+async fn commit(
+    ctx: &Ctx,
+    old: &Value,
+    old_rev: i64,
+    new: Value,
+    dry_run: bool,
+    validate: bool,
+) -> ApiResult<Option<Written>> {
     let info = ctx.target.info;
     let storage = Registry.storage_of(info);
     let name = objects::name(old).to_owned();
@@ -418,7 +441,11 @@ pub(crate) async fn commit_update(
     // the conditional update it is.
     let mut new = new;
     objects::set_resource_version(&mut new, old_rev);
-    let errs = validation::validate_update(storage, &new, old);
+    let errs = if validate {
+        validation::validate_update(storage, &new, old)
+    } else {
+        Vec::new()
+    };
     if !errs.is_empty() {
         return Err(ApiError::invalid(info, &name, &causes(&errs)));
     }
