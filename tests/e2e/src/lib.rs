@@ -5,6 +5,8 @@
 //! run in parallel; dropping a [`Server`] kills the whole group and, when the test failed,
 //! prints the server's log.
 
+pub mod http;
+
 use std::fs;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -329,10 +331,10 @@ impl Server {
 
 fn kill_group(pid: u32, signal: Signal) {
     // The server leads its own process group, so this reaches everything it started.
-    if let Ok(pid) = i32::try_from(pid) {
-        if pid > 1 {
-            let _ = killpg(Pid::from_raw(pid), signal);
-        }
+    if let Ok(pid) = i32::try_from(pid)
+        && pid > 1
+    {
+        let _ = killpg(Pid::from_raw(pid), signal);
     }
 }
 

@@ -74,23 +74,29 @@ impl Encoder {
     }
 }
 
-/// What one store event means for a watcher with a filter.
+/// What one store event means for a watcher with a filter. An object that stops matching is
+/// reported DELETED in its last matching state, stamped with the revision of the change, as
+/// upstream's watch cache does.
 fn translate(
     filter: &Filter,
     info: &'static berth_api::registry::ResourceInfo,
     ev: &Event,
 ) -> ApiResult<Option<(&'static str, Value)>> {
     let new = convert::outward(info, objects::from_store(&ev.kv)?);
-    let old_matches = match &ev.prev {
-        Some(prev) => filter.matches(&convert::outward(info, objects::from_store(prev)?)),
-        None => false,
+    let old = match &ev.prev {
+        Some(prev) => Some(convert::outward(info, objects::from_store(prev)?)),
+        None => None,
     };
+    let old_matches = old.as_ref().is_some_and(|o| filter.matches(o));
     Ok(match ev.kind {
         EventKind::Created => filter.matches(&new).then_some(("ADDED", new)),
         EventKind::Updated => match (old_matches, filter.matches(&new)) {
             (true, true) => Some(("MODIFIED", new)),
             (false, true) => Some(("ADDED", new)),
-            (true, false) => Some(("DELETED", new)),
+            (true, false) => old.map(|mut last| {
+                objects::set_resource_version(&mut last, ev.revision());
+                ("DELETED", last)
+            }),
             (false, false) => None,
         },
         EventKind::Deleted => old_matches.then_some(("DELETED", new)),
