@@ -21,3 +21,4 @@ pub mod schema;
 pub mod selector;
 pub mod table;
 pub mod validation;
+pub mod strict_json;

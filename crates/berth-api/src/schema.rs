@@ -103,11 +103,12 @@ pub fn cannot_handle(kind: &str, version: &str, why: &str) -> String {
     format!("{kind} in version \"{version}\" cannot be handled as a {kind}: {why}")
 }
 
-/// Upstream's strict-decoding message listing unknown fields.
-pub fn strict_message(unknown: &[String]) -> String {
+/// Upstream's strict-decoding message listing unknown and duplicate fields.
+pub fn strict_message(unknown: &[String], duplicates: &[String]) -> String {
     let fields: Vec<String> = unknown
         .iter()
         .map(|f| format!("unknown field \"{f}\""))
+        .chain(duplicates.iter().map(|f| format!("duplicate field \"{f}\"")))
         .collect();
     format!("strict decoding error: {}", fields.join(", "))
 }
@@ -144,7 +145,7 @@ mod tests {
             Some(&json!("postgres:15"))
         );
         assert_eq!(
-            strict_message(&d.unknown[1..2]),
+            strict_message(&d.unknown[1..2], &[]),
             "strict decoding error: unknown field \"spec.replica\""
         );
     }

@@ -17,6 +17,11 @@ pub mod kinds;
 mod meta;
 mod meta_refs;
 pub mod names;
+pub mod network;
+pub mod node;
+pub mod pod;
+pub mod storage;
+pub mod workloads;
 
 use serde_json::{Map, Value};
 
@@ -69,6 +74,17 @@ fn kind_create(info: &ResourceInfo, obj: &Value) -> Vec<FieldError> {
             event::validate_event_create(info, &core, api)
         }
         ("coordination.k8s.io", "Lease") => kinds::lease(info, obj),
+        ("", "Pod") => pod::validate(info, obj),
+        ("apps", "StatefulSet" | "Deployment" | "ReplicaSet" | "ControllerRevision") => {
+            workloads::validate(info, obj)
+        }
+        ("", "Service" | "Endpoints") | ("discovery.k8s.io", "EndpointSlice") => {
+            network::validate(info, obj)
+        }
+        ("", "PersistentVolume" | "PersistentVolumeClaim") | ("storage.k8s.io", "StorageClass") => {
+            storage::validate(info, obj)
+        }
+        ("", "Node") => node::validate(info, obj),
         // Kinds whose spec rules are not implemented yet get their metadata rules; spec
         // validation for Pod, Service, StatefulSet, … belongs here.
         _ => validate_object_meta_create(info, metadata(obj)),
@@ -88,6 +104,17 @@ fn kind_update(info: &ResourceInfo, new: &Value, old: &Value) -> Vec<FieldError>
             event::validate_event_update(info, &new_core, &old_core, api)
         }
         ("coordination.k8s.io", "Lease") => kinds::lease_update(info, new, old),
+        ("", "Pod") => pod::validate_update(info, new, old),
+        ("apps", "StatefulSet" | "Deployment" | "ReplicaSet" | "ControllerRevision") => {
+            workloads::validate_update(info, new, old)
+        }
+        ("", "Service" | "Endpoints") | ("discovery.k8s.io", "EndpointSlice") => {
+            network::validate_update(info, new, old)
+        }
+        ("", "PersistentVolume" | "PersistentVolumeClaim") | ("storage.k8s.io", "StorageClass") => {
+            storage::validate_update(info, new, old)
+        }
+        ("", "Node") => node::validate_update(info, new, old),
         _ => validate_object_meta_update(info, metadata(new), metadata(old)),
     }
 }

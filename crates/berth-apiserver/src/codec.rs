@@ -33,11 +33,35 @@ pub fn media_type(headers: &HeaderMap) -> String {
         .unwrap_or_default()
 }
 
+/// A decoded request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The object (the last occurrence of a repeated key wins).
+    pub value: Value,
+    /// Paths of keys that appeared more than once (JSON bodies only).
+    pub duplicates: Vec<String>,
+}
+
 /// Decodes an object body by its content type. The result is always a JSON object.
 pub fn decode_object(headers: &HeaderMap, body: &[u8]) -> ApiResult<Value> {
+    decode_object_strict(headers, body).map(|d| d.value)
+}
+
+/// Like [`decode_object`], also reporting repeated keys.
+pub fn decode_object_strict(headers: &HeaderMap, body: &[u8]) -> ApiResult<Decoded> {
     let media = media_type(headers);
+    let mut duplicates = Vec::new();
     let value = match media.as_str() {
-        "" | "application/json" => decode_json(body)?,
+        "" | "application/json" => {
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Err(ApiError::bad_request("the body of the request was empty"));
+            }
+            let parsed = berth_api::strict_json::parse(body).map_err(|e| {
+                ApiError::bad_request(format!("the object provided is unrecognized or malformed: {e}"))
+            })?;
+            duplicates = parsed.duplicates;
+            parsed.value
+        }
         "application/yaml" => decode_yaml(body)?,
         "application/vnd.kubernetes.protobuf" => {
             berth_api::protobuf::decode(body).map_err(|e| match e {
@@ -58,7 +82,7 @@ pub fn decode_object(headers: &HeaderMap, body: &[u8]) -> ApiResult<Value> {
             String::from_utf8_lossy(&body[..body.len().min(200)])
         )));
     }
-    Ok(value)
+    Ok(Decoded { value, duplicates })
 }
 
 /// Decodes JSON with upstream's message shape for syntax errors.

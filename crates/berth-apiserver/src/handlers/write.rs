@@ -15,7 +15,7 @@ use berth_store::Error as StoreError;
 use super::Ctx;
 use super::namespaces::check_namespace_open;
 use super::read::{load, respond_one, scale_of, store_error};
-use crate::codec::{decode_json, decode_object, media_type};
+use crate::codec::{decode_json, decode_object_strict, media_type};
 use crate::convert;
 use crate::objects;
 use crate::request::FieldValidation;
@@ -43,6 +43,7 @@ pub(crate) fn decode_typed(
     version: &str,
     kind: &str,
     obj: &Value,
+    duplicates: &[String],
 ) -> ApiResult<Value> {
     use berth_api::schema;
     // The type's decoder wants its own apiVersion and kind; a body may leave them out.
@@ -59,18 +60,21 @@ pub(crate) fn decode_typed(
     }
     let decoded = schema::decode(group, kind, &obj)
         .map_err(|e| ApiError::bad_request(schema::cannot_handle(kind, version, &e.0)))?;
-    if !decoded.unknown.is_empty() {
+    if !decoded.unknown.is_empty() || !duplicates.is_empty() {
         match ctx.query.field_validation()? {
             FieldValidation::Strict => {
                 return Err(ApiError::bad_request(schema::cannot_handle(
                     kind,
                     version,
-                    &schema::strict_message(&decoded.unknown),
+                    &schema::strict_message(&decoded.unknown, duplicates),
                 )));
             }
             FieldValidation::Warn => {
                 for f in &decoded.unknown {
                     ctx.warn(format!("unknown field \"{f}\""));
+                }
+                for f in duplicates {
+                    ctx.warn(format!("duplicate field \"{f}\""));
                 }
             }
             FieldValidation::Ignore => {}
@@ -193,9 +197,9 @@ pub(crate) async fn create(ctx: &Ctx, body: &[u8]) -> ApiResult<Response> {
     let info = ctx.target.info;
     let dry_run = ctx.query.dry_run()?;
     ctx.query.field_validation()?;
-    let obj = decode_object(&ctx.headers, body)?;
-    check_type_meta(&obj, info.group, info.version, info.kind)?;
-    let mut obj = decode_typed(ctx, info.group, info.version, info.kind, &obj)?;
+    let body = decode_object_strict(&ctx.headers, body)?;
+    check_type_meta(&body.value, info.group, info.version, info.kind)?;
+    let mut obj = decode_typed(ctx, info.group, info.version, info.kind, &body.value, &body.duplicates)?;
     settle_namespace(ctx, &mut obj)?;
     objects::clear_server_fields(&mut obj);
     let (obj, rev) = create_object(ctx, obj, dry_run).await?;
@@ -537,13 +541,14 @@ pub(crate) async fn update(ctx: &Ctx, body: &[u8]) -> ApiResult<Response> {
     let dry_run = ctx.query.dry_run()?;
     ctx.query.field_validation()?;
     let url_name = ctx.target.name.clone().unwrap_or_default();
-    let incoming = decode_object(&ctx.headers, body)?;
+    let body = decode_object_strict(&ctx.headers, body)?;
+    let incoming = body.value;
     let mut incoming = if ctx.target.subresource.as_deref() == Some("scale") {
         check_type_meta(&incoming, "autoscaling", "v1", "Scale")?;
         incoming
     } else {
         check_type_meta(&incoming, info.group, info.version, info.kind)?;
-        decode_typed(ctx, info.group, info.version, info.kind, &incoming)?
+        decode_typed(ctx, info.group, info.version, info.kind, &incoming, &body.duplicates)?
     };
     let body_name = objects::name(&incoming).to_owned();
     if body_name != url_name {
@@ -663,7 +668,7 @@ pub(crate) async fn patch(ctx: &Ctx, body: &[u8]) -> ApiResult<Response> {
         let incoming = if scale {
             patched
         } else {
-            let typed = decode_typed(ctx, info.group, info.version, info.kind, &patched)?;
+            let typed = decode_typed(ctx, info.group, info.version, info.kind, &patched, &[])?;
             convert::inward(info, typed)?
         };
         let new = prepare_update(ctx, &old, incoming)?;
