@@ -5,18 +5,22 @@
 //! kubectl needs them to decide that the server validates fields itself: 1.29+ read v3 first,
 //! 1.27/1.28 read v2 protobuf. When a kind's PATCH operation lists the `fieldValidation` query
 //! parameter, kubectl skips client-side schema validation and sends `fieldValidation=Strict`
-//! (or `Warn`/`Ignore` from `--validate`). The documents carry no kind schemas yet, so
-//! `kubectl explain` cannot describe fields, and `apply` computes strategic merge patches from
-//! its compiled-in types.
+//! (or `Warn`/`Ignore` from `--validate`). Both documents also carry the schema of every served
+//! kind and of the types it reaches, generated from the Kubernetes types (names and descriptions
+//! as upstream's) with the `x-kubernetes-*` extensions from berth's merge-key table:
+//! `kubectl explain` reads them, and `apply` computes strategic merge patches from them.
 //!
-//! The documents are built once and cached. Each has a content hash (SHA-512, upper-case hex, as
+//! The documents are built once, on first use, and cached. Each has a content hash (SHA-512, upper-case hex, as
 //! upstream): the v3 root links every group-version document with `?hash=`, so clients that
 //! cache those URLs as immutable see a new URL whenever the content changes; the same hashes
 //! serve as ETags.
 
 mod ops;
+mod patchmeta;
 mod pb;
+mod schemas;
 mod v2;
+mod v2_schema;
 mod v3;
 
 use std::sync::LazyLock;
@@ -47,10 +51,14 @@ struct Documents {
 }
 
 static DOCUMENTS: LazyLock<Documents> = LazyLock::new(|| {
-    let group_versions = ops::group_versions()
+    let started = std::time::Instant::now();
+    let catalog = schemas::Catalog::build();
+    let group_versions: Vec<GroupVersionDoc> = ops::group_versions()
         .into_iter()
         .map(|(group, version)| {
-            let json = v3::document(group, version).to_string().into_bytes();
+            let json = v3::document(&catalog, group, version)
+                .to_string()
+                .into_bytes();
             GroupVersionDoc {
                 path: ops::doc_path(group, version),
                 hash: content_hash(&json),
@@ -58,13 +66,27 @@ static DOCUMENTS: LazyLock<Documents> = LazyLock::new(|| {
             }
         })
         .collect();
-    let v2 = v2::document();
+    let v2 = v2::document(&catalog);
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        definitions = catalog.definitions.len(),
+        v3_bytes = group_versions.iter().map(|d| d.json.len()).sum::<usize>(),
+        v2_bytes = v2.len(),
+        "rendered the OpenAPI documents"
+    );
     Documents {
         group_versions,
         v2_hash: content_hash(&v2),
         v2: Bytes::from(v2),
     }
 });
+
+/// The catalog for tests, built once per test binary.
+#[cfg(test)]
+pub(crate) fn test_catalog() -> &'static schemas::Catalog {
+    static CATALOG: LazyLock<schemas::Catalog> = LazyLock::new(schemas::Catalog::build);
+    &CATALOG
+}
 
 /// SHA-512 of `content` in upper-case hex (128 characters), as upstream hashes its documents.
 pub fn content_hash(content: &[u8]) -> String {
@@ -171,9 +193,10 @@ mod tests {
         let (_, apps) = v3_group_version("apis/apps/v1").unwrap();
         assert_ne!(core, apps);
         // Re-rendering gives the same bytes, so the hash survives restarts.
-        let again = v3::document("", "v1").to_string();
+        let catalog = schemas::Catalog::build();
+        let again = v3::document(&catalog, "", "v1").to_string();
         assert_eq!(content_hash(again.as_bytes()), core);
-        assert_eq!(v2_etag(), content_hash(&v2::document()));
-        assert_eq!(v2_protobuf(), Bytes::from(v2::document()));
+        assert_eq!(v2_etag(), content_hash(&v2::document(&catalog)));
+        assert_eq!(v2_protobuf(), Bytes::from(v2::document(&catalog)));
     }
 }

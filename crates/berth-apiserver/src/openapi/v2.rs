@@ -3,11 +3,15 @@
 //!
 //! Field numbers are those of gnostic-models `openapiv2/OpenAPIv2.proto`. Vendor extensions are
 //! `NamedAny` values whose `Any.yaml` holds the YAML text of the value; kubectl parses the
-//! `x-kubernetes-group-version-kind` one into a string map.
+//! `x-kubernetes-group-version-kind` one into a string map. `definitions` holds every schema of
+//! the catalog (see `v2_schema`); operations refer to them from their body parameter and
+//! success responses, as upstream's do.
 
 use super::ops::{self, Operation, PRODUCES, PathItem};
 use super::pb::Message;
-use super::v3::{INFO_VERSION, path_param_description};
+use super::schemas::Catalog;
+use super::v2_schema;
+use super::v3::{INFO_VERSION, body_schema_name, path_param_description};
 
 /// `Document.swagger` … `Document.paths`.
 mod document {
@@ -15,6 +19,7 @@ mod document {
     pub(super) const INFO: u32 = 2;
     pub(super) const PRODUCES: u32 = 7;
     pub(super) const PATHS: u32 = 8;
+    pub(super) const DEFINITIONS: u32 = 9;
 }
 /// `Info`.
 mod info {
@@ -44,9 +49,10 @@ mod operation {
     pub(super) const SCHEMES: u32 = 10;
     pub(super) const VENDOR_EXTENSION: u32 = 13;
 }
-/// `ParametersItem.parameter`, `Parameter.non_body_parameter`, and the two sub-schemas of
-/// `NonBodyParameter`.
+/// `ParametersItem.parameter`, `Parameter.body_parameter`/`.non_body_parameter`, and the two
+/// sub-schemas of `NonBodyParameter`.
 const ITEM_PARAMETER: u32 = 1;
+const PARAMETER_BODY: u32 = 1;
 const PARAMETER_NON_BODY: u32 = 2;
 const NON_BODY_QUERY: u32 = 3;
 const NON_BODY_PATH: u32 = 4;
@@ -61,24 +67,43 @@ const PATH_TYPE: u32 = 5;
 /// `unique_items` is 20 in the query sub-schema and 19 in the path one.
 const QUERY_UNIQUE_ITEMS: u32 = 20;
 const PATH_UNIQUE_ITEMS: u32 = 19;
-/// `Responses.response_code`, `ResponseValue.response`, `Response.description`.
+/// `BodyParameter`.
+mod body {
+    pub(super) const NAME: u32 = 2;
+    pub(super) const IN: u32 = 3;
+    pub(super) const REQUIRED: u32 = 4;
+    pub(super) const SCHEMA: u32 = 5;
+}
+/// `Responses.response_code`, `ResponseValue.response`, `Response.description`/`.schema`,
+/// `SchemaItem.schema`.
 const RESPONSES_CODE: u32 = 1;
 const RESPONSE_VALUE_RESPONSE: u32 = 1;
 const RESPONSE_DESCRIPTION: u32 = 1;
+const RESPONSE_SCHEMA: u32 = 2;
+const SCHEMA_ITEM_SCHEMA: u32 = 1;
+/// `Definitions.additional_properties`.
+const DEFINITIONS_ENTRY: u32 = 1;
 /// `Any.yaml`.
 const ANY_YAML: u32 = 2;
 
-/// The whole document, every group-version's paths in one.
-pub(crate) fn document() -> Vec<u8> {
+/// The whole document, every group-version's paths and every definition in one.
+pub(crate) fn document(catalog: &Catalog) -> Vec<u8> {
     let mut paths = Message::new();
     for (group, version) in ops::group_versions() {
         for item in ops::paths(group, version) {
             let mut named = Message::new();
             named
                 .string(NAMED_NAME, &item.path)
-                .message(NAMED_VALUE, &path_item(&item, group, version));
+                .message(NAMED_VALUE, &path_item(catalog, &item, group, version));
             paths.message(PATHS_PATH, &named);
         }
+    }
+    let mut definitions = Message::new();
+    for (name, schema) in &catalog.definitions {
+        definitions.message(
+            DEFINITIONS_ENTRY,
+            &v2_schema::named_definition(name, schema),
+        );
     }
     let mut info = Message::new();
     info.string(info::TITLE, "Kubernetes")
@@ -87,11 +112,12 @@ pub(crate) fn document() -> Vec<u8> {
     doc.string(document::SWAGGER, "2.0")
         .message(document::INFO, &info)
         .strings(document::PRODUCES, PRODUCES)
-        .message(document::PATHS, &paths);
+        .message(document::PATHS, &paths)
+        .message(document::DEFINITIONS, &definitions);
     doc.into_bytes()
 }
 
-fn path_item(item: &PathItem, group: &str, version: &str) -> Message {
+fn path_item(catalog: &Catalog, item: &PathItem, group: &str, version: &str) -> Message {
     let mut msg = Message::new();
     for op in &item.operations {
         let field = match op.method {
@@ -99,7 +125,7 @@ fn path_item(item: &PathItem, group: &str, version: &str) -> Message {
             ops::Method::Put => path_item::PUT,
             ops::Method::Patch => path_item::PATCH,
         };
-        msg.message(field, &operation(op, group, version));
+        msg.message(field, &operation(catalog, op, group, version));
     }
     for name in &item.path_params {
         let mut sub = Message::new();
@@ -124,13 +150,25 @@ fn parameters_item(kind: u32, sub_schema: &Message) -> Message {
     item
 }
 
-fn operation(op: &Operation, group: &str, version: &str) -> Message {
+fn operation(catalog: &Catalog, op: &Operation, group: &str, version: &str) -> Message {
     let mut msg = Message::new();
     msg.string(operation::TAGS, &ops::tag(group, version))
         .string(operation::DESCRIPTION, &op.description)
         .string(operation::OPERATION_ID, &op.operation_id)
         .strings(operation::PRODUCES, PRODUCES)
         .strings(operation::CONSUMES, op.method.consumes());
+    if let Some(name) = body_schema_name(catalog, op) {
+        let mut body = Message::new();
+        body.string(body::NAME, "body")
+            .string(body::IN, "body")
+            .bool(body::REQUIRED, true)
+            .message(body::SCHEMA, &v2_schema::reference(name));
+        let mut parameter = Message::new();
+        parameter.message(PARAMETER_BODY, &body);
+        let mut item = Message::new();
+        item.message(ITEM_PARAMETER, &parameter);
+        msg.message(operation::PARAMETERS, &item);
+    }
     for q in op.method.query() {
         let mut sub = Message::new();
         sub.string(PARAM_IN, "query")
@@ -143,10 +181,16 @@ fn operation(op: &Operation, group: &str, version: &str) -> Message {
             &parameters_item(NON_BODY_QUERY, &sub),
         );
     }
+    let kind_schema = catalog.kind_schema(op.info);
     let mut responses = Message::new();
     for (code, text) in op.method.responses() {
         let mut response = Message::new();
         response.string(RESPONSE_DESCRIPTION, text);
+        if let Some(name) = kind_schema {
+            let mut item = Message::new();
+            item.message(SCHEMA_ITEM_SCHEMA, &v2_schema::reference(name));
+            response.message(RESPONSE_SCHEMA, &item);
+        }
         let mut value = Message::new();
         value.message(RESPONSE_VALUE_RESPONSE, &response);
         let mut named = Message::new();
@@ -217,14 +261,14 @@ mod tests {
 
     #[test]
     fn document_header() {
-        let doc = document();
+        let doc = document(super::super::test_catalog());
         assert_eq!(text(&doc, document::SWAGGER), "2.0");
         assert_eq!(text(one(&doc, document::INFO), info::TITLE), "Kubernetes");
     }
 
     #[test]
     fn patch_operations_carry_gvk_and_field_validation() {
-        let doc = document();
+        let doc = document(super::super::test_catalog());
         let cases = [
             ("group: \"\"\nkind: \"Pod\"\nversion: \"v1\"\n", Some(true)),
             ("group: \"\"\nkind: \"Node\"\nversion: \"v1\"\n", Some(true)),
@@ -253,7 +297,7 @@ mod tests {
 
     #[test]
     fn node_paths_are_cluster_scoped() {
-        let doc = document();
+        let doc = document(super::super::test_catalog());
         let paths = one(&doc, document::PATHS);
         let names: Vec<&str> = all(paths, PATHS_PATH)
             .into_iter()
@@ -271,7 +315,7 @@ mod tests {
 
     #[test]
     fn patch_consumes_the_four_patch_types() {
-        let doc = document();
+        let doc = document(super::super::test_catalog());
         let paths = one(&doc, document::PATHS);
         let pod = all(paths, PATHS_PATH)
             .into_iter()
@@ -297,6 +341,127 @@ mod tests {
             fields(patch)
                 .iter()
                 .all(|(_, v)| matches!(v, Val::Bytes(_)))
+        );
+    }
+
+    /// The definitions of the document by name.
+    fn definitions(doc: &[u8]) -> Vec<(&str, &[u8])> {
+        all(one(doc, document::DEFINITIONS), DEFINITIONS_ENTRY)
+            .into_iter()
+            .map(|named| (text(named, NAMED_NAME), one(named, NAMED_VALUE)))
+            .collect()
+    }
+
+    fn property<'a>(schema: &'a [u8], name: &str) -> &'a [u8] {
+        let props = one(schema, v2_schema::field::PROPERTIES);
+        let named = all(props, 1)
+            .into_iter()
+            .find(|p| text(p, NAMED_NAME) == name)
+            .unwrap_or_else(|| panic!("no property {name}"));
+        one(named, NAMED_VALUE)
+    }
+
+    fn extension<'a>(schema: &'a [u8], name: &str) -> Option<&'a str> {
+        all(schema, v2_schema::field::VENDOR_EXTENSION)
+            .into_iter()
+            .find(|e| text(e, NAMED_NAME) == name)
+            .map(|e| text(one(e, NAMED_VALUE), ANY_YAML))
+    }
+
+    #[test]
+    fn definitions_carry_kinds_with_their_gvk() {
+        let doc = document(super::super::test_catalog());
+        let defs = definitions(&doc);
+        let find = |name: &str| defs.iter().find(|(n, _)| *n == name).unwrap().1;
+        let pod = find("io.k8s.api.core.v1.Pod");
+        assert_eq!(
+            extension(pod, "x-kubernetes-group-version-kind"),
+            Some("[{\"group\":\"\",\"kind\":\"Pod\",\"version\":\"v1\"}]\n")
+        );
+        assert!(text(pod, v2_schema::field::DESCRIPTION).starts_with("Pod is a collection"));
+        let spec = property(pod, "spec");
+        assert_eq!(
+            text(spec, v2_schema::field::REF),
+            "#/definitions/io.k8s.api.core.v1.PodSpec"
+        );
+        let containers = property(find("io.k8s.api.core.v1.PodSpec"), "containers");
+        assert_eq!(
+            extension(containers, "x-kubernetes-patch-merge-key"),
+            Some("\"name\"\n")
+        );
+        assert_eq!(
+            extension(containers, "x-kubernetes-list-map-keys"),
+            Some("[\"name\"]\n")
+        );
+        // Every reference names a definition of the document.
+        let names: Vec<&str> = defs.iter().map(|(n, _)| *n).collect();
+        fn refs<'a>(schema: &'a [u8], out: &mut Vec<&'a str>) {
+            for (_, value) in fields(schema) {
+                if let Val::Bytes(inner) = value
+                    && let Ok(text) = std::str::from_utf8(inner)
+                    && let Some(target) = text.strip_prefix("#/definitions/")
+                {
+                    out.push(target);
+                }
+            }
+            for sub in all(schema, v2_schema::field::ITEMS)
+                .into_iter()
+                .flat_map(|items| all(items, 1))
+                .chain(
+                    all(one(schema, v2_schema::field::PROPERTIES), 1)
+                        .into_iter()
+                        .map(|named| one(named, NAMED_VALUE)),
+                )
+            {
+                refs(sub, out);
+            }
+        }
+        let mut targets = Vec::new();
+        for (_, schema) in &defs {
+            refs(schema, &mut targets);
+        }
+        assert!(targets.len() > 100);
+        for target in targets {
+            assert!(names.contains(&target), "{target}");
+        }
+    }
+
+    #[test]
+    fn operations_refer_to_the_kind_and_patch_schemas() {
+        let doc = document(super::super::test_catalog());
+        let paths = one(&doc, document::PATHS);
+        let item = all(paths, PATHS_PATH)
+            .into_iter()
+            .find(|n| {
+                text(n, NAMED_NAME) == "/apis/apps/v1/namespaces/{namespace}/statefulsets/{name}"
+            })
+            .unwrap();
+        let item = one(item, NAMED_VALUE);
+        let body_ref = |op: &[u8]| {
+            let first = all(op, operation::PARAMETERS)[0];
+            let body = one(one(first, ITEM_PARAMETER), PARAMETER_BODY);
+            assert_eq!(text(body, body::IN), "body");
+            text(one(body, body::SCHEMA), v2_schema::field::REF).to_owned()
+        };
+        let put = one(item, path_item::PUT);
+        assert_eq!(
+            body_ref(put),
+            "#/definitions/io.k8s.api.apps.v1.StatefulSet"
+        );
+        let patch = one(item, path_item::PATCH);
+        assert_eq!(
+            body_ref(patch),
+            "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Patch"
+        );
+        let ok = all(one(patch, operation::RESPONSES), RESPONSES_CODE)
+            .into_iter()
+            .find(|r| text(r, NAMED_NAME) == "200")
+            .unwrap();
+        let response = one(one(ok, NAMED_VALUE), RESPONSE_VALUE_RESPONSE);
+        let schema = one(one(response, RESPONSE_SCHEMA), SCHEMA_ITEM_SCHEMA);
+        assert_eq!(
+            text(schema, v2_schema::field::REF),
+            "#/definitions/io.k8s.api.apps.v1.StatefulSet"
         );
     }
 }
