@@ -17,6 +17,7 @@ pub mod protobuf;
 pub mod convert;
 pub mod duration;
 pub mod fields;
+pub mod merge_keys;
 pub mod schema;
 pub mod selector;
 pub mod table;
