@@ -15,11 +15,14 @@ pub use registry::{GenerationPolicy, Registry, ResourceInfo, Scope, Subresource}
 pub mod protobuf;
 
 pub mod convert;
+pub mod defaults;
 pub mod duration;
 pub mod fields;
 pub mod merge_keys;
 pub mod schema;
 pub mod selector;
+pub mod smp;
+pub mod ssa;
+pub mod strict_json;
 pub mod table;
 pub mod validation;
-pub mod strict_json;

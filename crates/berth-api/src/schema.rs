@@ -62,12 +62,49 @@ pub fn decode(group: &str, kind: &str, obj: &Value) -> Result<Decoded, DecodeErr
         }
         _ => Ok(obj.clone()),
     }?;
+    let mut typed = typed;
+    drop_materialized(obj, &mut typed);
     let mut unknown = Vec::new();
     lost_fields(obj, &typed, "", &mut unknown);
     Ok(Decoded {
         object: typed,
         unknown,
     })
+}
+
+/// Removes what the typed round trip invented: a required field the input left out comes
+/// back as its zero value (`selector: {}`, `containers: []`, `name: ""`). Upstream's decoder
+/// leaves such a field unset, and validation must see it unset (`Required value`, not `empty
+/// selector`).
+fn drop_materialized(input: &Value, output: &mut Value) {
+    match (input, output) {
+        (Value::Object(a), Value::Object(b)) => {
+            b.retain(|k, v| a.contains_key(k) || !is_zero(v));
+            for (k, v) in b.iter_mut() {
+                if let Some(w) = a.get(k) {
+                    drop_materialized(w, v);
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (v, w) in a.iter().zip(b.iter_mut()) {
+                drop_materialized(v, w);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A Go zero value as a typed encoder writes it.
+fn is_zero(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.values().all(is_zero),
+    }
 }
 
 /// Collects the fields of `input` that `output` no longer has. `null` values count as absent
@@ -108,7 +145,11 @@ pub fn strict_message(unknown: &[String], duplicates: &[String]) -> String {
     let fields: Vec<String> = unknown
         .iter()
         .map(|f| format!("unknown field \"{f}\""))
-        .chain(duplicates.iter().map(|f| format!("duplicate field \"{f}\"")))
+        .chain(
+            duplicates
+                .iter()
+                .map(|f| format!("duplicate field \"{f}\"")),
+        )
         .collect();
     format!("strict decoding error: {}", fields.join(", "))
 }
@@ -161,6 +202,25 @@ mod tests {
         });
         let d = decode("", "Pod", &obj).expect("decodes");
         assert!(d.unknown.is_empty(), "{:?}", d.unknown);
+    }
+
+    #[test]
+    fn missing_required_fields_stay_missing() {
+        let obj = json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"}, "spec": {"template": {}}});
+        let d = decode("apps", "StatefulSet", &obj).expect("decodes");
+        assert!(d.object.pointer("/spec/selector").is_none(), "{}", d.object);
+        assert!(
+            d.object.pointer("/spec/template/spec").is_none(),
+            "{}",
+            d.object
+        );
+        let set = json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"}, "spec": {"replicas": 0, "selector": {}}});
+        let d = decode("apps", "StatefulSet", &set).expect("decodes");
+        assert_eq!(
+            d.object["spec"]["replicas"], 0,
+            "zero values the client sent are kept"
+        );
+        assert_eq!(d.object["spec"]["selector"], json!({}));
     }
 
     #[test]

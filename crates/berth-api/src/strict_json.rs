@@ -20,7 +20,11 @@ pub struct Parsed {
 pub fn parse(bytes: &[u8]) -> Result<Parsed, serde_json::Error> {
     let mut duplicates = Vec::new();
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = Seed { path: String::new(), duplicates: &mut duplicates }.deserialize(&mut de)?;
+    let value = Seed {
+        path: String::new(),
+        duplicates: &mut duplicates,
+    }
+    .deserialize(&mut de)?;
     de.end()?;
     Ok(Parsed { value, duplicates })
 }
@@ -39,7 +43,11 @@ impl<'de> DeserializeSeed<'de> for Seed<'_> {
 }
 
 fn child(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 impl<'de> Visitor<'de> for Seed<'_> {
@@ -84,7 +92,10 @@ impl<'de> Visitor<'de> for Seed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut out = Vec::new();
         loop {
-            let seed = Seed { path: format!("{}[{}]", self.path, out.len()), duplicates: &mut *self.duplicates };
+            let seed = Seed {
+                path: format!("{}[{}]", self.path, out.len()),
+                duplicates: &mut *self.duplicates,
+            };
             match seq.next_element_seed(seed)? {
                 Some(v) => out.push(v),
                 None => return Ok(Value::Array(out)),
@@ -99,7 +110,10 @@ impl<'de> Visitor<'de> for Seed<'_> {
             if out.contains_key(&key) {
                 self.duplicates.push(path.clone());
             }
-            let v = map.next_value_seed(Seed { path, duplicates: &mut *self.duplicates })?;
+            let v = map.next_value_seed(Seed {
+                path,
+                duplicates: &mut *self.duplicates,
+            })?;
             out.insert(key, v);
         }
         Ok(Value::Object(out))
@@ -115,7 +129,10 @@ mod tests {
     fn repeated_keys_are_reported_with_their_paths() {
         let p = parse(br#"{"spec":{"replicas":1,"replicas":2,"template":{"containers":[{"name":"a","name":"b"}]}}}"#)
             .expect("valid JSON");
-        assert_eq!(p.duplicates, vec!["spec.replicas", "spec.template.containers[0].name"]);
+        assert_eq!(
+            p.duplicates,
+            vec!["spec.replicas", "spec.template.containers[0].name"]
+        );
         assert_eq!(p.value["spec"]["replicas"], 2, "the last occurrence wins");
         assert_eq!(p.value["spec"]["template"]["containers"][0]["name"], "b");
     }
@@ -124,7 +141,10 @@ mod tests {
     fn clean_documents_have_no_duplicates() {
         let p = parse(br#"{"a":[1,2.5,"x",null,true],"b":{"c":{}}}"#).expect("valid JSON");
         assert!(p.duplicates.is_empty());
-        assert_eq!(p.value, serde_json::json!({"a":[1,2.5,"x",null,true],"b":{"c":{}}}));
+        assert_eq!(
+            p.value,
+            serde_json::json!({"a":[1,2.5,"x",null,true],"b":{"c":{}}})
+        );
     }
 
     #[test]
