@@ -57,7 +57,9 @@ pub fn decode_object_strict(headers: &HeaderMap, body: &[u8]) -> ApiResult<Decod
                 return Err(ApiError::bad_request("the body of the request was empty"));
             }
             let parsed = berth_api::strict_json::parse(body).map_err(|e| {
-                ApiError::bad_request(format!("the object provided is unrecognized or malformed: {e}"))
+                ApiError::bad_request(format!(
+                    "the object provided is unrecognized or malformed: {e}"
+                ))
             })?;
             duplicates = parsed.duplicates;
             parsed.value

@@ -192,6 +192,21 @@ fn prepare_create(info: &ResourceInfo, obj: &mut Value) {
     }
 }
 
+/// The field manager of a write: the `fieldManager` parameter, else the first word of the
+/// user agent (`kubectl` for `kubectl/v1.33.1 …`), as upstream names it.
+pub(crate) fn field_manager(ctx: &Ctx) -> String {
+    if let Some(m) = ctx.query.get("fieldManager") {
+        return m.to_owned();
+    }
+    ctx.headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ua| ua.split('/').next())
+        .filter(|s| !s.is_empty())
+        .unwrap_or("unknown")
+        .to_owned()
+}
+
 /// `POST` to a collection.
 pub(crate) async fn create(ctx: &Ctx, body: &[u8]) -> ApiResult<Response> {
     let info = ctx.target.info;
@@ -199,10 +214,18 @@ pub(crate) async fn create(ctx: &Ctx, body: &[u8]) -> ApiResult<Response> {
     ctx.query.field_validation()?;
     let body = decode_object_strict(&ctx.headers, body)?;
     check_type_meta(&body.value, info.group, info.version, info.kind)?;
-    let mut obj = decode_typed(ctx, info.group, info.version, info.kind, &body.value, &body.duplicates)?;
+    let mut obj = decode_typed(
+        ctx,
+        info.group,
+        info.version,
+        info.kind,
+        &body.value,
+        &body.duplicates,
+    )?;
     settle_namespace(ctx, &mut obj)?;
     objects::clear_server_fields(&mut obj);
-    let (obj, rev) = create_object(ctx, obj, dry_run).await?;
+    let manager = field_manager(ctx);
+    let (obj, rev) = create_object(ctx, obj, dry_run, Some(&manager)).await?;
     let mut out = convert::outward(info, obj);
     if let Some(rev) = rev {
         objects::set_resource_version(&mut out, rev);
@@ -216,6 +239,7 @@ pub(crate) async fn create_object(
     ctx: &Ctx,
     mut obj: Value,
     dry_run: bool,
+    manager: Option<&str>,
 ) -> ApiResult<(Value, Option<i64>)> {
     let info = ctx.target.info;
     let generate = objects::name(&obj)
@@ -228,6 +252,13 @@ pub(crate) async fn create_object(
         objects::meta_mut(&mut obj).insert("name".into(), json!(name));
     }
     prepare_create(info, &mut obj);
+    let now = ctx.srv.now();
+    let now_s = crate::time::format(now);
+    berth_api::defaults::apply_on_create(info.group, info.kind, &mut obj, &now_s).map_err(
+        |berth_api::defaults::AdmissionError::Forbidden(why)| {
+            ApiError::forbidden(info, objects::name(&obj), why)
+        },
+    )?;
     let errs = validation::validate_create(info, &obj);
     if !errs.is_empty() {
         return Err(ApiError::invalid(info, objects::name(&obj), &causes(&errs)));
@@ -238,10 +269,21 @@ pub(crate) async fn create_object(
             .to_owned();
         check_namespace_open(ctx, &ns, info, objects::name(&obj)).await?;
     }
-    let now = ctx.srv.now();
     let meta = objects::meta_mut(&mut obj);
     meta.insert("uid".into(), json!(uuid::Uuid::new_v4().to_string()));
-    meta.insert("creationTimestamp".into(), json!(crate::time::format(now)));
+    meta.insert("creationTimestamp".into(), json!(now_s));
+    if let Some(manager) = manager {
+        berth_api::ssa::record_update(
+            info.group,
+            info.kind,
+            &info.api_version(),
+            None,
+            &mut obj,
+            manager,
+            None,
+            &now_s,
+        );
+    }
     let mut obj = convert::inward(info, obj)?;
     let storage = Registry.storage_of(info);
     let mut attempts = 0;
@@ -285,9 +327,37 @@ pub(crate) async fn create_object(
 }
 
 /// Builds the object to store from the current one and the client's version, for the main
-/// resource or a subresource.
-fn prepare_update(ctx: &Ctx, old: &Value, incoming: Value) -> ApiResult<Value> {
+/// resource or a subresource: the strategy's merge, defaulting, and the managed fields of
+/// `manager` (`None` for server-side apply, which computed them already).
+fn prepare_update(
+    ctx: &Ctx,
+    old: &Value,
+    incoming: Value,
+    manager: Option<&str>,
+) -> ApiResult<Value> {
+    let storage = Registry.storage_of(ctx.target.info);
+    let mut new = merge_update(ctx, old, incoming)?;
+    berth_api::defaults::apply_on_update(storage.group, storage.kind, old, &mut new);
+    if let Some(manager) = manager {
+        let now = crate::time::format(ctx.srv.now());
+        berth_api::ssa::record_update(
+            storage.group,
+            storage.kind,
+            &ctx.target.info.api_version(),
+            Some(old),
+            &mut new,
+            manager,
+            ctx.target.subresource.as_deref(),
+            &now,
+        );
+    }
+    Ok(new)
+}
+
+/// The registry strategy's update: what the client may change through this endpoint.
+fn merge_update(ctx: &Ctx, old: &Value, incoming: Value) -> ApiResult<Value> {
     let info = ctx.target.info;
+    let storage = Registry.storage_of(info);
     let mut new = match ctx.target.subresource.as_deref() {
         Some("status") => {
             let mut new = old.clone();
@@ -331,7 +401,13 @@ fn prepare_update(ctx: &Ctx, old: &Value, incoming: Value) -> ApiResult<Value> {
             new["spec"]["replicas"] = json!(replicas);
             new
         }
-        _ => incoming,
+        _ => {
+            // Defaults first, so that a field the client left to its default does not count as
+            // a spec change below.
+            let mut incoming = incoming;
+            berth_api::defaults::apply_on_update(storage.group, storage.kind, old, &mut incoming);
+            incoming
+        }
     };
     fold_string_data(info, &mut new);
     if info.status_subresource {
@@ -548,7 +624,14 @@ pub(crate) async fn update(ctx: &Ctx, body: &[u8]) -> ApiResult<Response> {
         incoming
     } else {
         check_type_meta(&incoming, info.group, info.version, info.kind)?;
-        decode_typed(ctx, info.group, info.version, info.kind, &incoming, &body.duplicates)?
+        decode_typed(
+            ctx,
+            info.group,
+            info.version,
+            info.kind,
+            &incoming,
+            &body.duplicates,
+        )?
     };
     let body_name = objects::name(&incoming).to_owned();
     if body_name != url_name {
@@ -565,7 +648,8 @@ pub(crate) async fn update(ctx: &Ctx, body: &[u8]) -> ApiResult<Response> {
             if info.create_on_update && ctx.target.subresource.is_none() {
                 let mut obj = incoming.clone();
                 objects::clear_server_fields(&mut obj);
-                let (obj, rev) = create_object(ctx, obj, dry_run).await?;
+                let (obj, rev) =
+                    create_object(ctx, obj, dry_run, Some(&field_manager(ctx))).await?;
                 let mut out = convert::outward(info, obj);
                 if let Some(rev) = rev {
                     objects::set_resource_version(&mut out, rev);
@@ -577,7 +661,12 @@ pub(crate) async fn update(ctx: &Ctx, body: &[u8]) -> ApiResult<Response> {
         if precondition.is_some_and(|rv| rv != old_rev) {
             return Err(ApiError::conflict(info, &url_name));
         }
-        let new = prepare_update(ctx, &old, convert::inward(info, incoming.clone())?)?;
+        let new = prepare_update(
+            ctx,
+            &old,
+            convert::inward(info, incoming.clone())?,
+            Some(&field_manager(ctx)),
+        )?;
         if let Some(written) = commit_update(ctx, &old, old_rev, new, dry_run).await? {
             return respond_written(ctx, written);
         }
@@ -595,16 +684,52 @@ pub(crate) enum PatchKind {
     Merge,
     /// RFC 6902 JSON patch.
     Json,
+    /// Kubernetes strategic merge patch.
+    Strategic,
 }
 
 const PATCH_TYPES: &[&str] = &[
     "application/json-patch+json",
     "application/merge-patch+json",
+    "application/strategic-merge-patch+json",
+    "application/apply-patch+yaml",
 ];
 
-fn apply_patch(kind: PatchKind, base: &Value, body: &[u8]) -> ApiResult<Value> {
+/// An error from a library that already knows upstream's code, reason and message.
+fn upstream_error(code: u16, reason: &str, message: String, details: Option<Value>) -> ApiError {
+    let reason = match reason {
+        "BadRequest" => "BadRequest",
+        "Invalid" => "Invalid",
+        "Conflict" => "Conflict",
+        "UnsupportedMediaType" => "UnsupportedMediaType",
+        "NotFound" => "NotFound",
+        "Forbidden" => "Forbidden",
+        _ => "",
+    };
+    ApiError {
+        code,
+        reason,
+        message,
+        details,
+        retry_after: None,
+    }
+}
+
+fn apply_patch(
+    kind: PatchKind,
+    group: &str,
+    type_kind: &str,
+    base: &Value,
+    body: &[u8],
+) -> ApiResult<Value> {
     let mut out = base.clone();
     match kind {
+        PatchKind::Strategic => {
+            let patch = decode_json(body)?;
+            out = berth_api::smp::apply(group, type_kind, base, &patch).map_err(|e| {
+                upstream_error(e.code(), e.reason(), e.status_message().to_owned(), None)
+            })?;
+        }
         PatchKind::Merge => {
             let patch = decode_json(body)?;
             if !patch.is_object() {
@@ -645,6 +770,8 @@ pub(crate) async fn patch(ctx: &Ctx, body: &[u8]) -> ApiResult<Response> {
     let kind = match media_type(&ctx.headers).as_str() {
         "application/merge-patch+json" => PatchKind::Merge,
         "application/json-patch+json" => PatchKind::Json,
+        "application/strategic-merge-patch+json" => PatchKind::Strategic,
+        "application/apply-patch+yaml" => return server_side_apply(ctx, body, dry_run).await,
         other => return Err(ApiError::unsupported_media_type(other, PATCH_TYPES)),
     };
     let name = ctx.target.name.clone().unwrap_or_default();
@@ -655,7 +782,12 @@ pub(crate) async fn patch(ctx: &Ctx, body: &[u8]) -> ApiResult<Response> {
         let outward = convert::outward(info, old.clone());
         let scale = ctx.target.subresource.as_deref() == Some("scale");
         let base = if scale { scale_of(&outward)? } else { outward };
-        let patched = apply_patch(kind, &base, body)?;
+        let (group, type_kind) = if scale {
+            ("autoscaling", "Scale")
+        } else {
+            (info.group, info.kind)
+        };
+        let patched = apply_patch(kind, group, type_kind, &base, body)?;
         if objects::resource_version(&patched)?.is_some_and(|rv| rv != old_rev) {
             return Err(ApiError::conflict(info, &name));
         }
@@ -671,7 +803,99 @@ pub(crate) async fn patch(ctx: &Ctx, body: &[u8]) -> ApiResult<Response> {
             let typed = decode_typed(ctx, info.group, info.version, info.kind, &patched, &[])?;
             convert::inward(info, typed)?
         };
-        let new = prepare_update(ctx, &old, incoming)?;
+        let new = prepare_update(ctx, &old, incoming, Some(&field_manager(ctx)))?;
+        if let Some(written) = commit_update(ctx, &old, old_rev, new, dry_run).await? {
+            return respond_written(ctx, written);
+        }
+    }
+    Err(ApiError::conflict(info, &name))
+}
+
+/// `PATCH` with `application/apply-patch+yaml`: server-side apply, creating the object when it
+/// does not exist (201) and merging the applied configuration with field ownership otherwise.
+async fn server_side_apply(ctx: &Ctx, body: &[u8], dry_run: bool) -> ApiResult<Response> {
+    let info = ctx.target.info;
+    let name = ctx.target.name.clone().unwrap_or_default();
+    let Some(manager) = ctx.query.get("fieldManager").map(str::to_owned) else {
+        let errs = [FieldError::required(
+            "fieldManager",
+            "is required for apply patch",
+        )];
+        return Err(ApiError::invalid_options(
+            "PatchOptions",
+            "meta.k8s.io",
+            &causes(&errs),
+        ));
+    };
+    let force = ctx.query.flag("force")?;
+    let applied = crate::codec::decode_yaml(body)?;
+    if !applied.is_object() {
+        return Err(ApiError::bad_request(
+            "the applied configuration is not an object",
+        ));
+    }
+    if objects::name(&applied) != name {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({}) does not match the name on the URL ({name})",
+            objects::name(&applied)
+        )));
+    }
+    // Unknown fields in the configuration are refused or reported like in any other body.
+    decode_typed(ctx, info.group, info.version, info.kind, &applied, &[])?;
+    let api_version = info.api_version();
+    let now = crate::time::format(ctx.srv.now());
+    let ssa_error = |e: berth_api::ssa::SsaError| {
+        let status = e.status();
+        upstream_error(
+            e.code(),
+            status["reason"].as_str().unwrap_or(""),
+            e.to_string(),
+            status.get("details").cloned(),
+        )
+    };
+    for _ in 0..MAX_RETRIES {
+        let Some((old, old_rev)) = load(ctx).await? else {
+            if ctx.target.subresource.is_some() {
+                return Err(ApiError::not_found(info, &name));
+            }
+            let merged = berth_api::ssa::apply(
+                info.group,
+                info.kind,
+                &api_version,
+                None,
+                &applied,
+                &manager,
+                force,
+                &now,
+            )
+            .map_err(ssa_error)?;
+            let mut obj = decode_typed(ctx, info.group, info.version, info.kind, &merged, &[])?;
+            settle_namespace(ctx, &mut obj)?;
+            objects::clear_server_fields(&mut obj);
+            let (obj, rev) = create_object(ctx, obj, dry_run, None).await?;
+            let mut out = convert::outward(info, obj);
+            if let Some(rev) = rev {
+                objects::set_resource_version(&mut out, rev);
+            }
+            return respond_one(ctx, &out, StatusCode::CREATED);
+        };
+        let live = convert::outward(info, old.clone());
+        let merged = berth_api::ssa::apply(
+            info.group,
+            info.kind,
+            &api_version,
+            Some(&live),
+            &applied,
+            &manager,
+            force,
+            &now,
+        )
+        .map_err(ssa_error)?;
+        if objects::resource_version(&applied)?.is_some_and(|rv| rv != old_rev) {
+            return Err(ApiError::conflict(info, &name));
+        }
+        let typed = decode_typed(ctx, info.group, info.version, info.kind, &merged, &[])?;
+        let new = prepare_update(ctx, &old, convert::inward(info, typed)?, None)?;
         if let Some(written) = commit_update(ctx, &old, old_rev, new, dry_run).await? {
             return respond_written(ctx, written);
         }
