@@ -24,12 +24,18 @@ impl Rng {
 }
 
 fn budget() -> Duration {
-    let secs = std::env::var("BERTH_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let secs = std::env::var("BERTH_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
     Duration::from_secs(secs)
 }
 
 fn seed() -> u64 {
-    std::env::var("BERTH_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_6e27)
+    std::env::var("BERTH_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_6e27)
 }
 
 const CORPUS: &[&[u8]] = &[
@@ -57,7 +63,22 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
             }
             2 => {
                 let i = rng.below(out.len() + 1);
-                let tokens: &[&[u8]] = &[b"{", b"}", b"[", b"]", b"\"", b",", b":", b"null", b"$patch", b"\"replace\"", b"(", b")", b"!", b"="];
+                let tokens: &[&[u8]] = &[
+                    b"{",
+                    b"}",
+                    b"[",
+                    b"]",
+                    b"\"",
+                    b",",
+                    b":",
+                    b"null",
+                    b"$patch",
+                    b"\"replace\"",
+                    b"(",
+                    b")",
+                    b"!",
+                    b"=",
+                ];
                 out.splice(i..i, tokens[rng.below(tokens.len())].iter().copied());
             }
             _ => {
@@ -79,7 +100,12 @@ fn exercise(input: &[u8]) {
         }
     }
     if let Ok(parsed) = strict_json::parse(input) {
-        for (group, kind) in [("apps", "StatefulSet"), ("", "Pod"), ("", "Service"), ("", "ConfigMap")] {
+        for (group, kind) in [
+            ("apps", "StatefulSet"),
+            ("", "Pod"),
+            ("", "Service"),
+            ("", "ConfigMap"),
+        ] {
             let _ = schema::decode(group, kind, &parsed.value);
         }
         if let Some(pair) = parsed.value.as_array().filter(|a| a.len() == 2) {
@@ -95,13 +121,20 @@ fn parsers_and_patches_survive_random_input() {
     let mut runs = 0u64;
     while Instant::now() < deadline {
         let input = if rng.below(3) == 0 {
-            (0..rng.below(96)).map(|_| u8::try_from(rng.below(256)).unwrap_or(0)).collect()
+            (0..rng.below(96))
+                .map(|_| u8::try_from(rng.below(256)).unwrap_or(0))
+                .collect()
         } else {
             let pick = rng.below(CORPUS.len());
             mutate(&mut rng, CORPUS[pick])
         };
         let result = std::panic::catch_unwind(|| exercise(&input));
-        assert!(result.is_ok(), "panic after {runs} runs (seed {}) on input {:?}", seed(), String::from_utf8_lossy(&input));
+        assert!(
+            result.is_ok(),
+            "panic after {runs} runs (seed {}) on input {:?}",
+            seed(),
+            String::from_utf8_lossy(&input)
+        );
         runs += 1;
     }
     assert!(runs > 0);

@@ -22,6 +22,5 @@ pub mod time;
 
 pub use server::{ApiServer, Clock, Config, SystemClock};
 pub mod compaction;
-pub mod namespaces;
 pub mod serve;
 pub mod tls;

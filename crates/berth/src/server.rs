@@ -121,10 +121,10 @@ async fn serve_until_signal(args: &ServerArgs) -> anyhow::Result<()> {
         Duration::from_secs(args.history_seconds),
         stop_rx.clone(),
     ));
-    tasks.spawn(berth_apiserver::namespaces::run(
-        srv.clone(),
-        stop_rx.clone(),
-    ));
+    // Controllers are API clients like any other; in one process they reach the API through
+    // the router itself, with berth's internal identity.
+    let client = kube::Client::new(srv.internal_router(), "default");
+    tasks.spawn(berth_controllers::run(client, stop_rx.clone()));
     let server = tokio::spawn(serve::serve(listener, router, tls_config, stop_rx.clone()));
     tracing::info!(url = %url, kubeconfig = %kubeconfig.display(), data_dir = %data_dir.display(), "berth API server ready");
 

@@ -115,90 +115,419 @@ fn upstream_rejections_and_acceptances() -> anyhow::Result<()> {
     let d = deploy("web");
     let p = pod("p");
     let invalid = vec![
-        bad(with(s.clone(), "/spec/replicas", json!(-1)), "spec.replicas", INV),
-        bad(with(s.clone(), "/spec/selector", Value::Null), "spec.selector", REQ),
-        bad(with(s.clone(), "/spec/selector", json!({})), "spec.selector", INV),
-        bad(with(s.clone(), "/spec/template/metadata/labels", json!({"app": "other"})), "spec.template.metadata.labels", INV),
-        bad(with(s.clone(), "/spec/podManagementPolicy", json!("Sometimes")), "spec.podManagementPolicy", INV),
-        bad(with(s.clone(), "/spec/updateStrategy", json!({"type": "Sideways"})), "spec.updateStrategy", INV),
-        bad(with(s.clone(), "/spec/updateStrategy", json!({"type": "RollingUpdate", "rollingUpdate": {"partition": -1}})), "spec.updateStrategy.rollingUpdate.partition", INV),
-        bad(with(s.clone(), "/spec/updateStrategy", json!({"type": "OnDelete", "rollingUpdate": {"partition": 0}})), "spec.updateStrategy.rollingUpdate", INV),
-        bad(with(s.clone(), "/spec/minReadySeconds", json!(-5)), "spec.minReadySeconds", INV),
-        bad(with(s.clone(), "/spec/ordinals", json!({"start": -1})), "spec.ordinals.start", INV),
-        bad(with(s.clone(), "/spec/persistentVolumeClaimRetentionPolicy", json!({"whenDeleted": "Keep", "whenScaled": "Retain"})), "spec.persistentVolumeClaimRetentionPolicy.whenDeleted", NSUP),
-        bad(with(s.clone(), "/spec/template/spec/restartPolicy", json!("Never")), "spec.template.spec.restartPolicy", NSUP),
-        bad(with(s.clone(), "/spec/template/spec/activeDeadlineSeconds", json!(10)), "spec.template.spec.activeDeadlineSeconds", FORB),
-        bad(with(s.clone(), "/spec/serviceName", json!("Not_A_Label")), "spec.serviceName", INV),
-        bad(with(s.clone(), "/metadata/name", json!("db.dots")), "metadata.name", INV),
-        bad(with(s.clone(), "/spec/template/spec/containers/0/image", Value::Null), "spec.template.spec.containers[0].image", REQ),
-        bad(with(s.clone(), "/spec/template/spec/containers/1", json!({"name": "pg", "image": "x"})), "spec.template.spec.containers[1].name", DUP),
-        bad(with(s.clone(), "/spec/template/spec/containers/0/ports/0/containerPort", json!(70000)), "spec.template.spec.containers[0].ports[0].containerPort", INV),
-        bad(with(s.clone(), "/spec/template/spec/containers/0/ports/0/protocol", json!("HTTP")), "spec.template.spec.containers[0].ports[0].protocol", NSUP),
-        bad(with(s.clone(), "/spec/template/spec/containers/0/volumeMounts", json!([{"name": "nope", "mountPath": "/data"}])), "spec.template.spec.containers[0].volumeMounts[0].name", NF),
-        bad(with(p.clone(), "/spec/containers/0/volumeMounts", json!([{"name": "v", "mountPath": "/data", "subPath": "../escape"}])).pipe(|o| with(o, "/spec/volumes", json!([{"name": "v", "emptyDir": {}}]))), "spec.containers[0].volumeMounts.subPath", INV),
-        bad(with(p.clone(), "/spec/containers/0/readinessProbe", json!({"exec": {"command": ["true"]}, "tcpSocket": {"port": 5432}})), "spec.containers[0].readinessProbe.tcpSocket", FORB),
-        bad(with(p.clone(), "/spec/containers/0/livenessProbe", json!({"periodSeconds": 10})), "spec.containers[0].livenessProbe", REQ),
-        bad(with(p.clone(), "/spec/containers/0/resources", json!({"requests": {"cpu": "2"}, "limits": {"cpu": "1"}})), "spec.containers[0].resources.requests", INV),
-        bad(with(p.clone(), "/spec/containers/0/name", json!("Bad_Name")), "spec.containers[0].name", INV),
-        bad(with(p.clone(), "/spec/containers/0/env", json!([{"name": "", "value": "x"}])), "spec.containers[0].env[0].name", REQ),
-        bad(with(p.clone(), "/spec/volumes", json!([{"name": "a", "emptyDir": {}, "hostPath": {"path": "/x"}}])), "spec.volumes[0].hostPath", FORB),
-        bad(with(p.clone(), "/spec/volumes", json!([{"name": "a", "emptyDir": {}}, {"name": "a", "emptyDir": {}}])), "spec.volumes[1].name", DUP),
-        bad(with(p.clone(), "/spec/restartPolicy", json!("Sometimes")), "spec.restartPolicy", NSUP),
-        bad(with(p.clone(), "/spec/dnsPolicy", json!("Everywhere")), "spec.dnsPolicy", NSUP),
-        bad(with(p.clone(), "/spec/containers/0/imagePullPolicy", json!("Sometimes")), "spec.containers[0].imagePullPolicy", NSUP),
-        bad(with(p.clone(), "/spec/activeDeadlineSeconds", json!(0)), "spec.activeDeadlineSeconds", INV),
-        bad(with(p.clone(), "/spec/hostname", json!("Not_Valid")), "spec.hostname", INV),
-        bad(with(d.clone(), "/spec/strategy", json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 0}})), "spec.strategy.rollingUpdate.maxUnavailable", INV),
-        bad(with(d.clone(), "/spec/strategy", json!({"type": "Recreate", "rollingUpdate": {"maxSurge": 1}})), "spec.strategy.rollingUpdate", FORB),
-        bad(with(d.clone(), "/spec/progressDeadlineSeconds", json!(5)).pipe(|o| with(o, "/spec/minReadySeconds", json!(10))), "spec.progressDeadlineSeconds", INV),
-        bad(with(svc("s1"), "/spec/type", json!("Sideways")), "spec.type", NSUP),
-        bad(with(svc("s2"), "/spec/ports", json!([{"port": 1}, {"port": 2}])), "spec.ports[0].name", REQ),
-        bad(with(svc("s3"), "/spec/ports/0/port", json!(0)), "spec.ports[0].port", INV),
-        bad(with(svc("S4"), "/metadata/name", json!("4-starts-with-digit")), "metadata.name", INV),
-        bad(with(pvc("c1"), "/spec/accessModes", json!([])), "spec.accessModes", REQ),
-        bad(with(pvc("c2"), "/spec/resources", json!({})), "spec.resources[storage]", REQ),
-        bad(with(pvc("c3"), "/spec/accessModes", json!(["ReadSometimes"])), "spec.accessModes", NSUP),
-        bad(with(pv("v1"), "/spec/capacity", Value::Null), "spec.capacity", REQ),
-        bad(with(pv("v2"), "/spec/persistentVolumeReclaimPolicy", json!("Shred")), "spec.persistentVolumeReclaimPolicy", NSUP),
-        bad(with(cm("c"), "/data", json!({"no spaces": "x"})), "data[no spaces]", INV),
+        bad(
+            with(s.clone(), "/spec/replicas", json!(-1)),
+            "spec.replicas",
+            INV,
+        ),
+        bad(
+            with(s.clone(), "/spec/selector", Value::Null),
+            "spec.selector",
+            REQ,
+        ),
+        bad(
+            with(s.clone(), "/spec/selector", json!({})),
+            "spec.selector",
+            INV,
+        ),
+        bad(
+            with(
+                s.clone(),
+                "/spec/template/metadata/labels",
+                json!({"app": "other"}),
+            ),
+            "spec.template.metadata.labels",
+            INV,
+        ),
+        bad(
+            with(s.clone(), "/spec/podManagementPolicy", json!("Sometimes")),
+            "spec.podManagementPolicy",
+            INV,
+        ),
+        bad(
+            with(
+                s.clone(),
+                "/spec/updateStrategy",
+                json!({"type": "Sideways"}),
+            ),
+            "spec.updateStrategy",
+            INV,
+        ),
+        bad(
+            with(
+                s.clone(),
+                "/spec/updateStrategy",
+                json!({"type": "RollingUpdate", "rollingUpdate": {"partition": -1}}),
+            ),
+            "spec.updateStrategy.rollingUpdate.partition",
+            INV,
+        ),
+        bad(
+            with(
+                s.clone(),
+                "/spec/updateStrategy",
+                json!({"type": "OnDelete", "rollingUpdate": {"partition": 0}}),
+            ),
+            "spec.updateStrategy.rollingUpdate",
+            INV,
+        ),
+        bad(
+            with(s.clone(), "/spec/minReadySeconds", json!(-5)),
+            "spec.minReadySeconds",
+            INV,
+        ),
+        bad(
+            with(s.clone(), "/spec/ordinals", json!({"start": -1})),
+            "spec.ordinals.start",
+            INV,
+        ),
+        bad(
+            with(
+                s.clone(),
+                "/spec/persistentVolumeClaimRetentionPolicy",
+                json!({"whenDeleted": "Keep", "whenScaled": "Retain"}),
+            ),
+            "spec.persistentVolumeClaimRetentionPolicy.whenDeleted",
+            NSUP,
+        ),
+        bad(
+            with(
+                s.clone(),
+                "/spec/template/spec/restartPolicy",
+                json!("Never"),
+            ),
+            "spec.template.spec.restartPolicy",
+            NSUP,
+        ),
+        bad(
+            with(
+                s.clone(),
+                "/spec/template/spec/activeDeadlineSeconds",
+                json!(10),
+            ),
+            "spec.template.spec.activeDeadlineSeconds",
+            FORB,
+        ),
+        bad(
+            with(s.clone(), "/spec/serviceName", json!("Not_A_Label")),
+            "spec.serviceName",
+            INV,
+        ),
+        bad(
+            with(s.clone(), "/metadata/name", json!("db.dots")),
+            "metadata.name",
+            INV,
+        ),
+        bad(
+            with(
+                s.clone(),
+                "/spec/template/spec/containers/0/image",
+                Value::Null,
+            ),
+            "spec.template.spec.containers[0].image",
+            REQ,
+        ),
+        bad(
+            with(
+                s.clone(),
+                "/spec/template/spec/containers/1",
+                json!({"name": "pg", "image": "x"}),
+            ),
+            "spec.template.spec.containers[1].name",
+            DUP,
+        ),
+        bad(
+            with(
+                s.clone(),
+                "/spec/template/spec/containers/0/ports/0/containerPort",
+                json!(70000),
+            ),
+            "spec.template.spec.containers[0].ports[0].containerPort",
+            INV,
+        ),
+        bad(
+            with(
+                s.clone(),
+                "/spec/template/spec/containers/0/ports/0/protocol",
+                json!("HTTP"),
+            ),
+            "spec.template.spec.containers[0].ports[0].protocol",
+            NSUP,
+        ),
+        bad(
+            with(
+                s.clone(),
+                "/spec/template/spec/containers/0/volumeMounts",
+                json!([{"name": "nope", "mountPath": "/data"}]),
+            ),
+            "spec.template.spec.containers[0].volumeMounts[0].name",
+            NF,
+        ),
+        bad(
+            with(
+                p.clone(),
+                "/spec/containers/0/volumeMounts",
+                json!([{"name": "v", "mountPath": "/data", "subPath": "../escape"}]),
+            )
+            .pipe(|o| with(o, "/spec/volumes", json!([{"name": "v", "emptyDir": {}}]))),
+            "spec.containers[0].volumeMounts.subPath",
+            INV,
+        ),
+        bad(
+            with(
+                p.clone(),
+                "/spec/containers/0/readinessProbe",
+                json!({"exec": {"command": ["true"]}, "tcpSocket": {"port": 5432}}),
+            ),
+            "spec.containers[0].readinessProbe.tcpSocket",
+            FORB,
+        ),
+        bad(
+            with(
+                p.clone(),
+                "/spec/containers/0/livenessProbe",
+                json!({"periodSeconds": 10}),
+            ),
+            "spec.containers[0].livenessProbe",
+            REQ,
+        ),
+        bad(
+            with(
+                p.clone(),
+                "/spec/containers/0/resources",
+                json!({"requests": {"cpu": "2"}, "limits": {"cpu": "1"}}),
+            ),
+            "spec.containers[0].resources.requests",
+            INV,
+        ),
+        bad(
+            with(p.clone(), "/spec/containers/0/name", json!("Bad_Name")),
+            "spec.containers[0].name",
+            INV,
+        ),
+        bad(
+            with(
+                p.clone(),
+                "/spec/containers/0/env",
+                json!([{"name": "", "value": "x"}]),
+            ),
+            "spec.containers[0].env[0].name",
+            REQ,
+        ),
+        bad(
+            with(
+                p.clone(),
+                "/spec/volumes",
+                json!([{"name": "a", "emptyDir": {}, "hostPath": {"path": "/x"}}]),
+            ),
+            "spec.volumes[0].hostPath",
+            FORB,
+        ),
+        bad(
+            with(
+                p.clone(),
+                "/spec/volumes",
+                json!([{"name": "a", "emptyDir": {}}, {"name": "a", "emptyDir": {}}]),
+            ),
+            "spec.volumes[1].name",
+            DUP,
+        ),
+        bad(
+            with(p.clone(), "/spec/restartPolicy", json!("Sometimes")),
+            "spec.restartPolicy",
+            NSUP,
+        ),
+        bad(
+            with(p.clone(), "/spec/dnsPolicy", json!("Everywhere")),
+            "spec.dnsPolicy",
+            NSUP,
+        ),
+        bad(
+            with(
+                p.clone(),
+                "/spec/containers/0/imagePullPolicy",
+                json!("Sometimes"),
+            ),
+            "spec.containers[0].imagePullPolicy",
+            NSUP,
+        ),
+        bad(
+            with(p.clone(), "/spec/activeDeadlineSeconds", json!(0)),
+            "spec.activeDeadlineSeconds",
+            INV,
+        ),
+        bad(
+            with(p, "/spec/hostname", json!("Not_Valid")),
+            "spec.hostname",
+            INV,
+        ),
+        bad(
+            with(
+                d.clone(),
+                "/spec/strategy",
+                json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 0}}),
+            ),
+            "spec.strategy.rollingUpdate.maxUnavailable",
+            INV,
+        ),
+        bad(
+            with(
+                d.clone(),
+                "/spec/strategy",
+                json!({"type": "Recreate", "rollingUpdate": {"maxSurge": 1}}),
+            ),
+            "spec.strategy.rollingUpdate",
+            FORB,
+        ),
+        bad(
+            with(d, "/spec/progressDeadlineSeconds", json!(5))
+                .pipe(|o| with(o, "/spec/minReadySeconds", json!(10))),
+            "spec.progressDeadlineSeconds",
+            INV,
+        ),
+        bad(
+            with(svc("s1"), "/spec/type", json!("Sideways")),
+            "spec.type",
+            NSUP,
+        ),
+        bad(
+            with(svc("s2"), "/spec/ports", json!([{"port": 1}, {"port": 2}])),
+            "spec.ports[0].name",
+            REQ,
+        ),
+        bad(
+            with(svc("s3"), "/spec/ports/0/port", json!(0)),
+            "spec.ports[0].port",
+            INV,
+        ),
+        bad(
+            with(svc("S4"), "/metadata/name", json!("4-starts-with-digit")),
+            "metadata.name",
+            INV,
+        ),
+        bad(
+            with(pvc("c1"), "/spec/accessModes", json!([])),
+            "spec.accessModes",
+            REQ,
+        ),
+        bad(
+            with(pvc("c2"), "/spec/resources", json!({})),
+            "spec.resources[storage]",
+            REQ,
+        ),
+        bad(
+            with(pvc("c3"), "/spec/accessModes", json!(["ReadSometimes"])),
+            "spec.accessModes",
+            NSUP,
+        ),
+        bad(
+            with(pv("v1"), "/spec/capacity", Value::Null),
+            "spec.capacity",
+            REQ,
+        ),
+        bad(
+            with(
+                pv("v2"),
+                "/spec/persistentVolumeReclaimPolicy",
+                json!("Shred"),
+            ),
+            "spec.persistentVolumeReclaimPolicy",
+            NSUP,
+        ),
+        bad(
+            with(cm("c"), "/data", json!({"no spaces": "x"})),
+            "data[no spaces]",
+            INV,
+        ),
     ];
     assert!(invalid.len() >= 40, "{} cases", invalid.len());
 
     let mut wrong = Vec::new();
     for (i, c) in invalid.iter().enumerate() {
         let body = c.obj.to_string();
-        let (code, status) = srv.raw("POST", &path_of(&c.obj), "application/json", body.as_bytes(), Some("admin"))?;
-        let causes = status["details"]["causes"].as_array().cloned().unwrap_or_default();
-        let hit = causes.iter().any(|cause| cause["field"] == c.field && cause["reason"] == c.reason);
+        let (code, status) = srv.raw(
+            "POST",
+            &path_of(&c.obj),
+            "application/json",
+            body.as_bytes(),
+            Some("admin"),
+        )?;
+        let causes = status["details"]["causes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let hit = causes
+            .iter()
+            .any(|cause| cause["field"] == c.field && cause["reason"] == c.reason);
         if code != 422 || status["reason"] != "Invalid" || !hit {
-            wrong.push(format!("#{i} want 422 {} at {}: got {code} {}", c.reason, c.field, status));
+            wrong.push(format!(
+                "#{i} want 422 {} at {}: got {code} {}",
+                c.reason, c.field, status
+            ));
         }
     }
 
     // Updates that upstream forbids.
-    let base = srv.raw("POST", &path_of(&s), "application/json", s.to_string().as_bytes(), Some("admin"))?;
-    anyhow::ensure!(base.0 == 201, "base statefulset: {:?}", base);
+    let base = srv.raw(
+        "POST",
+        &path_of(&s),
+        "application/json",
+        s.to_string().as_bytes(),
+        Some("admin"),
+    )?;
+    anyhow::ensure!(base.0 == 201, "base statefulset: {base:?}");
     let live = base.1;
     let immutables = [
         ("/spec/serviceName", json!("other")),
-        ("/spec/selector", json!({"matchLabels": {"app": "db", "tier": "x"}})),
+        (
+            "/spec/selector",
+            json!({"matchLabels": {"app": "db", "tier": "x"}}),
+        ),
         ("/spec/podManagementPolicy", json!("Parallel")),
-        ("/spec/volumeClaimTemplates/0/spec/resources/requests/storage", json!("2Gi")),
+        (
+            "/spec/volumeClaimTemplates/0/spec/resources/requests/storage",
+            json!("2Gi"),
+        ),
     ];
     for (pointer, v) in immutables {
         let changed = with(live.clone(), pointer, v);
-        let (code, status) = srv.raw("PUT", &format!("{}/db", path_of(&s)), "application/json", changed.to_string().as_bytes(), Some("admin"))?;
+        let (code, status) = srv.raw(
+            "PUT",
+            &format!("{}/db", path_of(&s)),
+            "application/json",
+            changed.to_string().as_bytes(),
+            Some("admin"),
+        )?;
         let msg = status["message"].as_str().unwrap_or_default();
         if code != 422 || !msg.contains("updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden") {
             wrong.push(format!("immutable {pointer}: got {code} {status}"));
         }
     }
     // …while the mutable ones go through.
-    for (pointer, v) in [("/spec/replicas", json!(3)), ("/spec/template/spec/containers/0/image", json!("postgres:16")), ("/spec/minReadySeconds", json!(5))] {
-        let (code, fresh) = srv.raw("GET", &format!("{}/db", path_of(&s)), "application/json", b"", Some("admin"))?;
+    for (pointer, v) in [
+        ("/spec/replicas", json!(3)),
+        (
+            "/spec/template/spec/containers/0/image",
+            json!("postgres:16"),
+        ),
+        ("/spec/minReadySeconds", json!(5)),
+    ] {
+        let (code, fresh) = srv.raw(
+            "GET",
+            &format!("{}/db", path_of(&s)),
+            "application/json",
+            b"",
+            Some("admin"),
+        )?;
         anyhow::ensure!(code == 200);
         let changed = with(fresh, pointer, v);
-        let (code, status) = srv.raw("PUT", &format!("{}/db", path_of(&s)), "application/json", changed.to_string().as_bytes(), Some("admin"))?;
+        let (code, status) = srv.raw(
+            "PUT",
+            &format!("{}/db", path_of(&s)),
+            "application/json",
+            changed.to_string().as_bytes(),
+            Some("admin"),
+        )?;
         if code != 200 {
             wrong.push(format!("mutable {pointer}: got {code} {status}"));
         }
@@ -230,12 +559,26 @@ fn upstream_rejections_and_acceptances() -> anyhow::Result<()> {
     ];
     assert!(valid.len() >= 20);
     for obj in &valid {
-        let (code, status) = srv.raw("POST", &path_of(obj), "application/json", obj.to_string().as_bytes(), Some("admin"))?;
+        let (code, status) = srv.raw(
+            "POST",
+            &path_of(obj),
+            "application/json",
+            obj.to_string().as_bytes(),
+            Some("admin"),
+        )?;
         if code != 201 {
-            wrong.push(format!("valid {}: got {code} {status}", obj["metadata"]["name"]));
+            wrong.push(format!(
+                "valid {}: got {code} {status}",
+                obj["metadata"]["name"]
+            ));
         }
     }
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
     Ok(())
 }
 
