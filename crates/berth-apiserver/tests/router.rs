@@ -169,7 +169,7 @@ fn status_writes_leave_spec_alone_and_spec_writes_leave_status_alone() {
         let base = "/apis/apps/v1/namespaces/default/statefulsets";
         let (code, created) = call(&router, Method::POST, base, "application/json", sts.to_string().into_bytes()).await;
         assert_eq!(code, StatusCode::CREATED, "{created}");
-        assert!(created["status"].get("replicas").is_none(), "create drops client status: {created}");
+        assert_eq!(created["status"], json!({"availableReplicas": 0, "replicas": 0}), "create resets the client's status: {created}");
         assert_eq!(created["metadata"]["generation"], 1);
         let (code, after) = call(&router, Method::PATCH, &format!("{base}/db/status"), "application/merge-patch+json", br#"{"spec":{"replicas":5},"status":{"replicas":1}}"#.to_vec()).await;
         assert_eq!(code, StatusCode::OK, "{after}");
@@ -213,5 +213,33 @@ fn finalizers_hold_deletion_until_removed() {
         assert_eq!(code, StatusCode::OK);
         let (code, _) = call(&router, Method::GET, &format!("{path}/held"), "application/json", Vec::new()).await;
         assert_eq!(code, StatusCode::NOT_FOUND, "gone once the last finalizer is removed");
+    });
+}
+
+#[test]
+fn claims_without_a_class_get_the_default_one() {
+    runtime().block_on(async {
+        let (srv, router) = server();
+        srv.bootstrap().await.expect("bootstrap");
+        let sc = json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+            "metadata": {"name": "local-path", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+            "provisioner": "berth.dev/local-path"});
+        let (code, _) = call(&router, Method::POST, "/apis/storage.k8s.io/v1/storageclasses", "application/json", sc.to_string().into_bytes()).await;
+        assert_eq!(code, StatusCode::CREATED);
+        let claims = "/api/v1/namespaces/default/persistentvolumeclaims";
+        let pvc = |name: &str, class: Option<&str>| {
+            let mut c = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": name},
+                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}});
+            if let Some(class) = class {
+                c["spec"]["storageClassName"] = json!(class);
+            }
+            c.to_string().into_bytes()
+        };
+        let (code, defaulted) = call(&router, Method::POST, claims, "application/json", pvc("a", None)).await;
+        assert_eq!(code, StatusCode::CREATED, "{defaulted}");
+        assert_eq!(defaulted["spec"]["storageClassName"], "local-path");
+        assert_eq!(defaulted["status"]["phase"], "Pending");
+        let (_, explicit) = call(&router, Method::POST, claims, "application/json", pvc("b", Some(""))).await;
+        assert_eq!(explicit["spec"]["storageClassName"], "", "an explicit empty class means no class");
     });
 }

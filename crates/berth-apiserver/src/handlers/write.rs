@@ -259,6 +259,12 @@ pub(crate) async fn create_object(
             ApiError::forbidden(info, objects::name(&obj), why)
         },
     )?;
+    if info.group.is_empty() && info.plural == "persistentvolumeclaims" {
+        // The DefaultStorageClass admission plugin: a claim that names no class gets the
+        // cluster's default one.
+        let classes = storage_classes(ctx).await?;
+        berth_api::defaults::default_storage_class(&mut obj, &classes);
+    }
     let errs = validation::validate_create(info, &obj);
     if !errs.is_empty() {
         return Err(ApiError::invalid(info, objects::name(&obj), &causes(&errs)));
@@ -324,6 +330,23 @@ pub(crate) async fn create_object(
             Err(e) => return Err(store_error(e)),
         }
     }
+}
+
+/// Every StorageClass, as the DefaultStorageClass admission plugin sees them.
+async fn storage_classes(ctx: &Ctx) -> ApiResult<Vec<Value>> {
+    let Some(info) = Registry.by_plural("storage.k8s.io", "v1", "storageclasses") else {
+        return Ok(Vec::new());
+    };
+    let page = ctx
+        .srv
+        .store()
+        .list(berth_store::ListOptions {
+            prefix: objects::prefix(info),
+            ..Default::default()
+        })
+        .await
+        .map_err(store_error)?;
+    page.items.iter().map(objects::from_store).collect()
 }
 
 /// Builds the object to store from the current one and the client's version, for the main
