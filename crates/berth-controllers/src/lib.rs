@@ -9,6 +9,7 @@
 //! an algorithm over a snapshot (pure functions, unit-tested without sockets) and writers behind
 //! a trait. Reconciles are level-triggered and idempotent: a restart at any point converges.
 
+pub mod gc;
 pub mod namespace;
 pub mod pv_protection;
 pub mod pvc_protection;
@@ -25,6 +26,7 @@ pub async fn run(client: kube::Client, shutdown: watch::Receiver<bool>) {
     tokio::join!(
         namespace::run(client.clone(), shell::stopped(shutdown.clone())),
         pvc_protection::run(client.clone(), shell::stopped(shutdown.clone())),
-        pv_protection::run(client, shell::stopped(shutdown)),
+        pv_protection::run(client.clone(), shell::stopped(shutdown.clone())),
+        gc::run(client, shell::stopped(shutdown)),
     );
 }
