@@ -13,6 +13,7 @@ pub mod gc;
 pub mod namespace;
 pub mod pv_protection;
 pub mod pvc_protection;
+pub mod statefulset;
 
 mod finalizers;
 mod shell;
