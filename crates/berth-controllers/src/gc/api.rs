@@ -57,14 +57,32 @@ impl ApiCluster {
     }
 }
 
+/// Objects per list request.
+const PAGE: u32 = 500;
+
 impl Cluster for ApiCluster {
     async fn resource_types(&self) -> Result<Vec<ResourceType>, kube::Error> {
         ApiContent::new(self.0.clone()).resource_types().await
     }
 
     async fn list(&self, r: &ResourceType) -> Result<Vec<ObjectMeta>, kube::Error> {
-        let list = self.api(r, None).list(&ListParams::default()).await?;
-        Ok(list.items.into_iter().map(|o| o.metadata).collect())
+        // Paged, so that a type with many objects never sits in memory whole: only the
+        // metadata of each page is kept.
+        let api = self.api(r, None);
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut params = ListParams::default().limit(PAGE);
+            if let Some(t) = &token {
+                params = params.continue_token(t);
+            }
+            let page = api.list(&params).await?;
+            out.extend(page.items.into_iter().map(|o| o.metadata));
+            match page.metadata.continue_ {
+                Some(t) if !t.is_empty() => token = Some(t),
+                _ => return Ok(out),
+            }
+        }
     }
 
     async fn uid_of(
