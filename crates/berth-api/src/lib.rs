@@ -19,6 +19,7 @@ pub mod defaults;
 pub mod duration;
 pub mod fields;
 pub mod merge_keys;
+pub mod quantity;
 pub mod schema;
 pub mod selector;
 pub mod smp;

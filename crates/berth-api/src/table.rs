@@ -12,7 +12,6 @@ mod desc;
 mod events;
 mod network;
 mod pod;
-mod quantity;
 mod storage;
 
 use jiff::Timestamp;

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::quantity::Quantity;
 use super::{AdmissionError, Obj, each_obj, ensure_obj, obj_mut, set_if_unset, str_of, unset};
+use crate::quantity::Quantity;
 
 /// The two PriorityClasses every cluster has (`scheduling.SystemPriorityClasses`). berth
 /// serves no PriorityClass objects, so no other class and no global default exist.
@@ -135,7 +135,7 @@ pub(super) fn qos_class(spec: &Obj) -> &'static str {
                         Value::String(s) => s.clone(),
                         other => other.to_string(),
                     };
-                    let nanos = Quantity::parse(&text)?.nanos()?;
+                    let nanos = Quantity::parse(&text).ok()?.nanos();
                     (nanos > 0).then(|| (name.clone(), nanos))
                 })
                 .collect()

@@ -3,8 +3,8 @@
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::quantity::canonical;
 use super::{AGE, Column, NAME, age, col, desc, get, list, name, text, wide};
+use crate::quantity::display as canonical;
 
 pub(super) const PERSISTENTVOLUME: &[Column] = &[
     NAME,

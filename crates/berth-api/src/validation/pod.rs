@@ -12,7 +12,6 @@ mod env;
 mod labels;
 mod mounts;
 mod probes;
-mod quantity;
 mod resources;
 mod spec;
 mod update;

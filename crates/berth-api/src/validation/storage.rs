@@ -35,7 +35,7 @@ fn metadata(obj: &Value) -> &Value {
 }
 
 /// Each mode must be supported, and `ReadWriteOncePod` may not be combined with others.
-fn access_mode_values(spec: &Value, path: &FieldPath) -> Vec<FieldError> {
+pub(crate) fn access_mode_values(spec: &Value, path: &FieldPath) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let (mut rwop, mut other) = (false, false);
     for mode in list(spec, "accessModes") {

@@ -8,14 +8,7 @@ use super::access::{Errs, Json, invalid_each};
 use super::labels;
 use super::resources::{parse_quantity, quantity_value};
 use crate::validation::field::{FieldError, FieldPath};
-use crate::validation::names;
-
-const ACCESS_MODES: [&str; 4] = [
-    "ReadOnlyMany",
-    "ReadWriteMany",
-    "ReadWriteOnce",
-    "ReadWriteOncePod",
-];
+use crate::validation::{names, storage};
 
 /// Go field names of ObjectMeta in declaration order, with the wire key for each and the path
 /// segment `validateFieldAllowList` derives from the Go name (so `UID` becomes `uID`).
@@ -73,8 +66,7 @@ pub(crate) fn claim_template(template: &Value, path: &FieldPath) -> Errs {
 /// `ValidatePersistentVolumeClaimSpec` for a new claim (gate VolumeAttributesClass off).
 pub(crate) fn claim_spec(spec: &Value, path: &FieldPath) -> Errs {
     let mut errs = Errs::new();
-    let modes = spec.list("accessModes");
-    if modes.is_empty() {
+    if spec.list("accessModes").is_empty() {
         errs.push(FieldError::required(
             path.child("accessModes"),
             "at least 1 access mode is required",
@@ -83,28 +75,7 @@ pub(crate) fn claim_spec(spec: &Value, path: &FieldPath) -> Errs {
     if let Some(selector) = spec.at("selector") {
         errs.extend(labels::label_selector(selector, &path.child("selector")));
     }
-    let (mut once_pod, mut other) = (false, false);
-    for mode in modes {
-        let mode = mode.as_str().unwrap_or("");
-        if !ACCESS_MODES.contains(&mode) {
-            errs.push(FieldError::not_supported(
-                path.child("accessModes"),
-                mode,
-                &ACCESS_MODES,
-            ));
-        }
-        if mode == "ReadWriteOncePod" {
-            once_pod = true;
-        } else if ACCESS_MODES.contains(&mode) {
-            other = true;
-        }
-    }
-    if once_pod && other {
-        errs.push(FieldError::forbidden(
-            path.child("accessModes"),
-            "may not use ReadWriteOncePod with other access modes",
-        ));
-    }
+    errs.extend(storage::access_mode_values(spec, path));
     let storage_path = path.child("resources").key("storage");
     let requests = spec.at("resources").and_then(|r| r.at("requests"));
     match requests.and_then(|r| r.get("storage")) {

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::access::{Errs, Json, invalid_each, scalar_text};
-use super::quantity::Quantity;
+use crate::quantity::Quantity;
 use crate::validation::field::{FieldError, FieldPath};
 use crate::validation::names;
 

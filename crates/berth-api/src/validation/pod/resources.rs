@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::access::{Errs, Json, scalar_text};
-use super::quantity::Quantity;
+use crate::quantity::Quantity;
 use crate::validation::field::{FieldError, FieldPath};
 use crate::validation::names;
 
@@ -116,8 +116,8 @@ pub(crate) fn parse_quantity(raw: &Value, path: &FieldPath, errs: &mut Errs) -> 
     let text = scalar_text(raw);
     match Quantity::parse(&text) {
         Ok(q) => Some(q),
-        Err(msg) => {
-            errs.push(FieldError::invalid(path, text, msg));
+        Err(err) => {
+            errs.push(FieldError::invalid(path, text, err.to_string()));
             None
         }
     }
