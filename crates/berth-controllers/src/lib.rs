@@ -28,6 +28,7 @@ pub async fn run(client: kube::Client, shutdown: watch::Receiver<bool>) {
         namespace::run(client.clone(), shell::stopped(shutdown.clone())),
         pvc_protection::run(client.clone(), shell::stopped(shutdown.clone())),
         pv_protection::run(client.clone(), shell::stopped(shutdown.clone())),
+        statefulset::run(client.clone(), shell::stopped(shutdown.clone())),
         gc::run(client, shell::stopped(shutdown)),
     );
 }

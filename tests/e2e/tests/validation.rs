@@ -476,7 +476,6 @@ fn upstream_rejections_and_acceptances() -> anyhow::Result<()> {
         Some("admin"),
     )?;
     anyhow::ensure!(base.0 == 201, "base statefulset: {base:?}");
-    let live = base.1;
     let immutables = [
         ("/spec/serviceName", json!("other")),
         (
@@ -490,7 +489,22 @@ fn upstream_rejections_and_acceptances() -> anyhow::Result<()> {
         ),
     ];
     for (pointer, v) in immutables {
-        let changed = with(live.clone(), pointer, v);
+        // Read the set afresh: its controller writes status, which moves the resourceVersion.
+        let (code, live) = srv.raw(
+            "GET",
+            &format!("{}/db", path_of(&s)),
+            "application/json",
+            b"",
+            Some("admin"),
+        )?;
+        anyhow::ensure!(code == 200);
+        // An unconditional update (no resourceVersion): the set's controller writes its status
+        // at any moment, and the point here is validation, not optimistic concurrency.
+        let changed = with(
+            with(live.clone(), pointer, v),
+            "/metadata/resourceVersion",
+            Value::Null,
+        );
         let (code, status) = srv.raw(
             "PUT",
             &format!("{}/db", path_of(&s)),
@@ -520,7 +534,11 @@ fn upstream_rejections_and_acceptances() -> anyhow::Result<()> {
             Some("admin"),
         )?;
         anyhow::ensure!(code == 200);
-        let changed = with(fresh, pointer, v);
+        let changed = with(
+            with(fresh, pointer, v),
+            "/metadata/resourceVersion",
+            Value::Null,
+        );
         let (code, status) = srv.raw(
             "PUT",
             &format!("{}/db", path_of(&s)),
