@@ -77,7 +77,15 @@ impl Cluster for ApiCluster {
                 params = params.continue_token(t);
             }
             let page = api.list(&params).await?;
-            out.extend(page.items.into_iter().map(|o| o.metadata));
+            // The collector reads identity, owners, finalizers and deletion state only; the
+            // rest of the metadata (managed fields above all) would multiply its memory.
+            out.extend(page.items.into_iter().map(|o| {
+                let mut meta = o.metadata;
+                meta.managed_fields = None;
+                meta.annotations = None;
+                meta.labels = None;
+                meta
+            }));
             match page.metadata.continue_ {
                 Some(t) if !t.is_empty() => token = Some(t),
                 _ => return Ok(out),
