@@ -134,7 +134,8 @@ pub fn set_storage(set: &StatefulSet, pod: &mut Pod, ordinal: i32) {
             name: t.metadata.name.clone().unwrap_or_default(),
             persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
                 claim_name: claim_name(t, set, ordinal),
-                read_only: Some(false),
+                // Upstream leaves it false, which its JSON omits.
+                read_only: None,
             }),
             ..Volume::default()
         })

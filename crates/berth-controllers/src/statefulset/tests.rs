@@ -620,7 +620,7 @@ fn claim_volumes_replace_template_volumes_of_the_same_name() {
     let claim = volumes[0].persistent_volume_claim.as_ref().unwrap();
     assert_eq!(
         (claim.claim_name.as_str(), claim.read_only),
-        ("www-web-4", Some(false))
+        ("www-web-4", None)
     );
     assert!(super::identity::storage_matches(&s, &pod, 4));
     assert!(!super::identity::storage_matches(&s, &pod, 3));
