@@ -20,6 +20,8 @@ pub struct ApiError {
     pub details: Option<Value>,
     /// `Retry-After` seconds, for 429/503 and generated-name clashes.
     pub retry_after: Option<u64>,
+    /// `metadata.continue` of the Status: a fresh token after an expired one.
+    pub continue_token: Option<String>,
 }
 
 /// Result of a handler step.
@@ -33,6 +35,7 @@ impl ApiError {
             message: message.into(),
             details: None,
             retry_after: None,
+            continue_token: None,
         }
     }
 
@@ -214,6 +217,9 @@ impl ApiError {
         });
         if !self.reason.is_empty() {
             status["reason"] = json!(self.reason);
+        }
+        if let Some(token) = &self.continue_token {
+            status["metadata"] = json!({"continue": token});
         }
         if let Some(details) = &self.details {
             let mut details = details.clone();

@@ -760,6 +760,13 @@ fn compaction_expires_old_revisions_and_keeps_recent_ones() -> anyhow::Result<()
         continued.0 == 410 && continued.1["reason"] == "Expired" && continued.1["code"] == 410,
         "continue after compaction: {continued:?}"
     );
+    // Upstream hands out a fresh token that goes on from the same key at the current revision.
+    let fresh = continued.1["metadata"]["continue"]
+        .as_str()
+        .context("no fresh continue token in the 410")?
+        .to_owned();
+    let (code, rest) = client.call("GET", &format!("{CMS}?limit=1&continue={fresh}"), None)?;
+    ensure!(code == 200, "the fresh token lists on: {code} {rest}");
 
     // A recent revision still watches fine.
     let (_, now) = list(&mut client)?;

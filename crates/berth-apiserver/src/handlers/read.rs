@@ -208,7 +208,7 @@ pub(crate) async fn read_page(ctx: &Ctx, filter: &Filter) -> ApiResult<Page> {
     let mut page_revision;
     loop {
         let want = limit.map(|l| l.saturating_sub(items.len()).max(1));
-        let page = store
+        let page = match store
             .list(ListOptions {
                 prefix: prefix.clone(),
                 revision,
@@ -216,12 +216,20 @@ pub(crate) async fn read_page(ctx: &Ctx, filter: &Filter) -> ApiResult<Page> {
                 limit: want,
             })
             .await
-            .map_err(|e| match e {
-                StoreError::Compacted { .. } if ctx.query.get("continue").is_some() => {
-                    ApiError::expired(CONTINUE_EXPIRED)
-                }
-                other => store_error(other),
-            })?;
+        {
+            Ok(page) => page,
+            Err(StoreError::Compacted { .. }) if ctx.query.get("continue").is_some() => {
+                // As upstream, the answer carries a token that continues from the same key at
+                // the current revision, for clients that accept an inconsistent list.
+                let mut err = ApiError::expired(CONTINUE_EXPIRED);
+                let current = store.current_revision().await.map_err(store_error)?;
+                err.continue_token = start_after
+                    .clone()
+                    .map(|start| encode_continue(&Continue { rv: current, start }));
+                return Err(err);
+            }
+            Err(other) => return Err(store_error(other)),
+        };
         page_revision = page.revision;
         // Later pages read at the same revision, so the whole list is one consistent snapshot.
         revision = Some(page.revision);

@@ -735,6 +735,7 @@ fn upstream_error(code: u16, reason: &str, message: String, details: Option<Valu
         message,
         details,
         retry_after: None,
+        continue_token: None,
     }
 }
 
@@ -774,6 +775,7 @@ fn apply_patch(
                 ),
                 details: None,
                 retry_after: None,
+                continue_token: None,
             })?;
         }
     }
