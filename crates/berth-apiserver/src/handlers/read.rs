@@ -157,9 +157,9 @@ pub(crate) fn list_prefix(ctx: &Ctx) -> String {
     }
 }
 
-/// One page of a filtered list.
-pub(crate) struct Page {
-    pub(crate) items: Vec<Value>,
+/// One page of a filtered list, each item in the form the caller asked for.
+pub(crate) struct Page<T = Value> {
+    pub(crate) items: Vec<T>,
     pub(crate) revision: i64,
     pub(crate) continue_token: Option<String>,
     pub(crate) remaining: Option<usize>,
@@ -168,6 +168,16 @@ pub(crate) struct Page {
 /// Reads matching objects, honouring `limit`, `continue`, `resourceVersion` and
 /// `resourceVersionMatch` as upstream does.
 pub(crate) async fn read_page(ctx: &Ctx, filter: &Filter) -> ApiResult<Page> {
+    read_page_as(ctx, filter, Ok).await
+}
+
+/// [`read_page`], turning each matching object into `T` as soon as it is read, so a long list
+/// never holds every object decoded at once.
+pub(crate) async fn read_page_as<T>(
+    ctx: &Ctx,
+    filter: &Filter,
+    mut each: impl FnMut(Value) -> ApiResult<T>,
+) -> ApiResult<Page<T>> {
     let limit = match ctx.query.int("limit")? {
         Some(n) if n > 0 => Some(usize::try_from(n).unwrap_or(usize::MAX)),
         _ => None,
@@ -239,7 +249,7 @@ pub(crate) async fn read_page(ctx: &Ctx, filter: &Filter) -> ApiResult<Page> {
             let obj = objects::from_store(kv)?;
             let obj = convert::outward(ctx.target.info, obj);
             if filter.matches(&obj) {
-                items.push(obj);
+                items.push(each(obj)?);
             }
         }
         start_after = last_key.clone();
@@ -274,24 +284,46 @@ pub(crate) async fn read_page(ctx: &Ctx, filter: &Filter) -> ApiResult<Page> {
 pub(crate) async fn list(ctx: &Ctx) -> ApiResult<Response> {
     let info = ctx.target.info;
     let filter = Filter::from_query(info, &ctx.query)?;
-    let page = read_page(ctx, &filter).await?;
-    let mut meta = json!({"resourceVersion": page.revision.to_string()});
-    if let Some(token) = &page.continue_token {
-        meta["continue"] = json!(token);
-    }
-    if let Some(n) = page.remaining {
-        meta["remainingItemCount"] = json!(n);
-    }
+    let list_meta = |revision: i64, token: Option<&String>, remaining: Option<usize>| {
+        let mut meta = json!({"resourceVersion": revision.to_string()});
+        if let Some(token) = token {
+            meta["continue"] = json!(token);
+        }
+        if let Some(n) = remaining {
+            meta["remainingItemCount"] = json!(n);
+        }
+        meta
+    };
     match representation(&ctx.headers) {
         Representation::Table(version) => {
+            let page = read_page(ctx, &filter).await?;
+            let meta = list_meta(page.revision, page.continue_token.as_ref(), page.remaining);
             let table = table(ctx, &page.items, version, Some(meta))?;
             Ok(json_response(StatusCode::OK, &table))
         }
         Representation::Object => {
-            let items: Vec<Value> = page.items.into_iter().map(strip_type_meta).collect();
-            Ok(json_response(
+            // Items are encoded as they are read: a list of many objects is held as JSON text,
+            // never as a tree of every object at once.
+            let page = read_page_as(ctx, &filter, |obj| {
+                serde_json::to_vec(&strip_type_meta(obj)).map_err(ApiError::internal)
+            })
+            .await?;
+            let meta = list_meta(page.revision, page.continue_token.as_ref(), page.remaining);
+            let head = json!({"kind": info.list_kind(), "apiVersion": info.api_version(), "metadata": meta});
+            let mut body = head.to_string().into_bytes();
+            body.pop(); // the closing brace; the items follow
+            body.extend_from_slice(b",\"items\":[");
+            for (i, item) in page.items.iter().enumerate() {
+                if i > 0 {
+                    body.push(b',');
+                }
+                body.extend_from_slice(item);
+            }
+            body.extend_from_slice(b"]}");
+            Ok(crate::codec::json_bytes(
                 StatusCode::OK,
-                &json!({"kind": info.list_kind(), "apiVersion": info.api_version(), "metadata": meta, "items": items}),
+                bytes::Bytes::from(body),
+                "application/json",
             ))
         }
     }
