@@ -5,3 +5,6 @@
 //! It must not decide desired state: it runs what the API says is bound to its node. Side
 //! effects (syscalls, cgroup files, the filesystem under the node root) sit behind narrow traits
 //! so the logic is testable without root; `unsafe` is allowed only in the sandbox module.
+pub mod cgroups;
+pub mod env;
+pub mod files;
