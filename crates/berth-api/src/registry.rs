@@ -66,6 +66,9 @@ pub struct ResourceInfo {
     pub create_on_update: bool,
     /// Whether the kind has a `status` that only the status subresource writes.
     pub status_subresource: bool,
+    /// Whether a create keeps the client's `status` (a kubelet registers its Node with one);
+    /// other kinds with a status subresource start from an empty status.
+    pub create_keeps_status: bool,
     /// Objects of this resource are stored under another resource's keys (group, plural) and
     /// converted on the way in and out (events.k8s.io Event is stored as a core Event).
     pub stored_as: Option<(&'static str, &'static str)>,
@@ -162,6 +165,7 @@ const BASE: ResourceInfo = ResourceInfo {
     generation: GenerationPolicy::None,
     create_on_update: false,
     status_subresource: false,
+    create_keeps_status: false,
     stored_as: None,
     virtual_create_only: false,
 };
@@ -264,6 +268,7 @@ pub static RESOURCES: &[ResourceInfo] = &[
         short_names: &["no"],
         subresources: &[status("", "Node")],
         status_subresource: true,
+        create_keeps_status: true,
         ..BASE
     },
     ResourceInfo {

@@ -243,3 +243,25 @@ fn claims_without_a_class_get_the_default_one() {
         assert_eq!(explicit["spec"]["storageClassName"], "", "an explicit empty class means no class");
     });
 }
+
+#[test]
+fn namespaces_are_defaulted_and_nodes_keep_their_status() {
+    runtime().block_on(async {
+        let (srv, router) = server();
+        srv.bootstrap().await.expect("bootstrap");
+        let (_, system) = call(&router, Method::GET, "/api/v1/namespaces/kube-system", "application/json", Vec::new()).await;
+        let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "db"}});
+        let (code, created) = call(&router, Method::POST, "/api/v1/namespaces", "application/json", ns.to_string().into_bytes()).await;
+        assert_eq!(code, StatusCode::CREATED);
+        for (n, name) in [(&system, "kube-system"), (&created, "db")] {
+            assert_eq!(n["metadata"]["labels"]["kubernetes.io/metadata.name"], name, "{n}");
+            assert_eq!(n["spec"]["finalizers"], json!(["kubernetes"]), "{n}");
+            assert_eq!(n["status"]["phase"], "Active", "{n}");
+        }
+        let node = json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"},
+            "status": {"capacity": {"cpu": "2"}, "conditions": [{"type": "Ready", "status": "True"}]}});
+        let (code, created) = call(&router, Method::POST, "/api/v1/nodes", "application/json", node.to_string().into_bytes()).await;
+        assert_eq!(code, StatusCode::CREATED, "{created}");
+        assert_eq!(created["status"]["capacity"]["cpu"], "2", "a kubelet registers its Node with a status: {created}");
+    });
+}

@@ -26,18 +26,15 @@ pub(crate) async fn ensure_namespace(srv: &ApiServer, name: &str) -> ApiResult<(
     if srv.store().get(&key).await.map_err(store_error)?.is_some() {
         return Ok(());
     }
-    let obj = json!({
+    let now = crate::time::format(srv.now());
+    let mut obj = json!({
         "apiVersion": "v1",
         "kind": "Namespace",
-        "metadata": {
-            "name": name,
-            "uid": uuid::Uuid::new_v4().to_string(),
-            "creationTimestamp": crate::time::format(srv.now()),
-            "labels": {"kubernetes.io/metadata.name": name},
-        },
-        "spec": {"finalizers": ["kubernetes"]},
-        "status": {"phase": "Active"},
+        "metadata": {"name": name, "uid": uuid::Uuid::new_v4().to_string(), "creationTimestamp": now},
     });
+    // The same defaulting a created namespace gets: its label, finalizer and phase.
+    berth_api::defaults::apply_on_create("", "Namespace", &mut obj, &now)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
     match srv.store().create(&key, objects::to_store(&obj)?).await {
         Ok(_) | Err(StoreError::AlreadyExists { .. }) => Ok(()),
         Err(e) => Err(store_error(e)),

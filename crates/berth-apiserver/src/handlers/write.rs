@@ -166,29 +166,18 @@ fn fold_string_data(info: &ResourceInfo, obj: &mut Value) {
     }
 }
 
-/// What the server sets on a new object of `info`, beyond generic metadata.
+/// What the registry strategy does to a new object of `info` before defaulting (which covers
+/// the rest, Namespace finalizer and status included).
 fn prepare_create(info: &ResourceInfo, obj: &mut Value) {
     fold_string_data(info, obj);
     if info.status_subresource
+        && !info.create_keeps_status
         && let Some(map) = obj.as_object_mut()
     {
         map.remove("status");
     }
     if info.generation != GenerationPolicy::None {
         objects::meta_mut(obj).insert("generation".into(), json!(1));
-    }
-    if info.group.is_empty() && info.plural == "namespaces" {
-        let name = objects::name(obj).to_owned();
-        let labels = objects::meta_mut(obj)
-            .entry("labels")
-            .or_insert_with(|| json!({}));
-        if let Some(labels) = labels.as_object_mut() {
-            labels.insert("kubernetes.io/metadata.name".into(), json!(name));
-        }
-        if obj.pointer("/spec/finalizers").is_none() {
-            obj["spec"] = json!({"finalizers": ["kubernetes"]});
-        }
-        obj["status"] = json!({"phase": "Active"});
     }
 }
 
