@@ -488,30 +488,9 @@ fn upstream_rejections_and_acceptances() -> anyhow::Result<()> {
             json!("2Gi"),
         ),
     ];
+    let item = format!("{}/db", path_of(&s));
     for (pointer, v) in immutables {
-        // Read the set afresh: its controller writes status, which moves the resourceVersion.
-        let (code, live) = srv.raw(
-            "GET",
-            &format!("{}/db", path_of(&s)),
-            "application/json",
-            b"",
-            Some("admin"),
-        )?;
-        anyhow::ensure!(code == 200);
-        // An unconditional update (no resourceVersion): the set's controller writes its status
-        // at any moment, and the point here is validation, not optimistic concurrency.
-        let changed = with(
-            with(live.clone(), pointer, v),
-            "/metadata/resourceVersion",
-            Value::Null,
-        );
-        let (code, status) = srv.raw(
-            "PUT",
-            &format!("{}/db", path_of(&s)),
-            "application/json",
-            changed.to_string().as_bytes(),
-            Some("admin"),
-        )?;
+        let (code, status) = change_unconditionally(&srv, &item, pointer, v)?;
         let msg = status["message"].as_str().unwrap_or_default();
         if code != 422 || !msg.contains("updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden") {
             wrong.push(format!("immutable {pointer}: got {code} {status}"));
@@ -526,26 +505,7 @@ fn upstream_rejections_and_acceptances() -> anyhow::Result<()> {
         ),
         ("/spec/minReadySeconds", json!(5)),
     ] {
-        let (code, fresh) = srv.raw(
-            "GET",
-            &format!("{}/db", path_of(&s)),
-            "application/json",
-            b"",
-            Some("admin"),
-        )?;
-        anyhow::ensure!(code == 200);
-        let changed = with(
-            with(fresh, pointer, v),
-            "/metadata/resourceVersion",
-            Value::Null,
-        );
-        let (code, status) = srv.raw(
-            "PUT",
-            &format!("{}/db", path_of(&s)),
-            "application/json",
-            changed.to_string().as_bytes(),
-            Some("admin"),
-        )?;
+        let (code, status) = change_unconditionally(&srv, &item, pointer, v)?;
         if code != 200 {
             wrong.push(format!("mutable {pointer}: got {code} {status}"));
         }
@@ -598,6 +558,31 @@ fn upstream_rejections_and_acceptances() -> anyhow::Result<()> {
         wrong.join("\n")
     );
     Ok(())
+}
+
+/// Reads the object at `item`, sets `pointer` to `v` and PUTs it back without a
+/// resourceVersion: the set's controller writes its status at any moment, and the point here is
+/// validation, not optimistic concurrency.
+fn change_unconditionally(
+    srv: &Server,
+    item: &str,
+    pointer: &str,
+    v: Value,
+) -> anyhow::Result<(u16, Value)> {
+    let (code, live) = srv.raw("GET", item, "application/json", b"", Some("admin"))?;
+    anyhow::ensure!(code == 200, "GET {item}: {code} {live}");
+    let changed = with(
+        with(live, pointer, v),
+        "/metadata/resourceVersion",
+        Value::Null,
+    );
+    srv.raw(
+        "PUT",
+        item,
+        "application/json",
+        changed.to_string().as_bytes(),
+        Some("admin"),
+    )
 }
 
 trait Pipe: Sized {
