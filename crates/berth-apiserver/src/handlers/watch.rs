@@ -83,6 +83,16 @@ fn translate(
     ev: &Event,
 ) -> ApiResult<Option<(&'static str, Value)>> {
     let new = convert::outward(info, objects::from_store(&ev.kv)?);
+    if filter.is_empty() {
+        // Everything matches: the previous state is not needed, and every watcher of a busy
+        // resource would otherwise decode it again.
+        let kind = match ev.kind {
+            EventKind::Created => "ADDED",
+            EventKind::Updated => "MODIFIED",
+            EventKind::Deleted => "DELETED",
+        };
+        return Ok(Some((kind, new)));
+    }
     let old = match &ev.prev {
         Some(prev) => Some(convert::outward(info, objects::from_store(prev)?)),
         None => None,
