@@ -3,6 +3,7 @@
 mod delete;
 mod filter;
 mod namespaces;
+mod patch;
 mod read;
 mod review;
 mod watch;
@@ -155,7 +156,7 @@ async fn run_verb(ctx: &Ctx, verb: &str, body: Body) -> ApiResult<Response> {
             }
         }
         "update" => write::update(ctx, &read_body(body).await?).await,
-        "patch" => write::patch(ctx, &read_body(body).await?).await,
+        "patch" => patch::patch(ctx, &read_body(body).await?).await,
         "delete" => delete::delete(ctx, &read_body(body).await?).await,
         _ => delete::delete_collection(ctx, &read_body(body).await?).await,
     }
